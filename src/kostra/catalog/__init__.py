@@ -1,0 +1,1 @@
+"""Catalog: loaders and models for declarative definitions (forms, rules, layouts)."""

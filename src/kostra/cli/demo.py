@@ -1,0 +1,68 @@
+"""``kostra demo``: build a full demonstration reporting year, then start the web app."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+
+import click
+
+from kostra.demo.builder import DEFAULT_YEAR, DemoOptions, DemoStep, Progress, build_demo
+from kostra.settings import Settings
+
+__all__ = ["demo"]
+
+
+@click.command()
+@click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="Statistics year to build.")
+@click.option("--seed", type=int, default=2025, show_default=True, help="Seed for the synthetic data.")
+@click.option("--no-serve", is_flag=True, help="Only build the database; do not start the web app.")
+@click.option("--host", default=None, help="Address for the web app (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port for the web app (default 8000).")
+@click.pass_obj
+def demo(settings: Settings, year: int, seed: int, no_serve: bool, host: str | None, port: int | None) -> None:
+    """Build a demonstration year on an embedded database, then serve it.
+
+    Creates the database (SQLite in KOSTRA_HOME unless KOSTRA_DATABASE_URL is set), loads
+    reference data and the synthetic reporting year, and starts the web app on
+    http://127.0.0.1:8000. The same --seed always gives the same data.
+    """
+    from kostra.reference import years as reference_years
+
+    valid = reference_years()
+    if year not in range(min(valid), max(valid) + 2):
+        raise click.BadParameter(f"{year} is outside {min(valid)}–{max(valid) + 1}", param_hint="--year")
+    with _bars() as start_step:
+        summaries = build_demo(settings, DemoOptions(year=year, seed=seed), start_step)
+    for line in summaries:
+        click.echo(f"  {line}", err=True)
+    click.echo(f"Demo year {year} built in {settings.home.resolve()}.", err=True)
+    if not no_serve:
+        from kostra.cli.serve import run_server
+
+        click.echo(f"Serving on http://{host or settings.host}:{port or settings.port}/ (Ctrl+C stops).", err=True)
+        run_server(settings, host, port)
+
+
+@contextmanager
+def _bars() -> Iterator[Callable[[DemoStep], Progress]]:
+    """Progress bars on stderr, one per demo step; plain lines when stderr is not a terminal."""
+    with ExitStack() as stack:
+
+        def start_step(step: DemoStep) -> Progress:
+            stack.close()  # finish the previous step's bar
+            if not sys.stderr.isatty():
+                click.echo(f"{step.label} …", err=True)
+                return lambda done, total: None
+            bar = stack.enter_context(
+                click.progressbar(length=1, label=step.label, file=sys.stderr, show_pos=True)
+            )
+
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            return progress
+
+        yield start_step

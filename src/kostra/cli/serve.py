@@ -1,0 +1,27 @@
+"""``kostra serve``: run the web application."""
+
+from __future__ import annotations
+
+import click
+
+from kostra.settings import Settings
+
+__all__ = ["run_server", "serve"]
+
+
+def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Serve the app with uvicorn until interrupted."""
+    import uvicorn
+
+    from kostra.web.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1 or KOSTRA_HOST).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8000 or KOSTRA_PORT).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Start the web application on an existing database."""
+    run_server(settings, host, port)

@@ -1,0 +1,1 @@
+"""Controls: the official file-control catalogue, the rule language and statistical checks."""

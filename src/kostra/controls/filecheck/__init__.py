@@ -1,0 +1,1 @@
+"""Controls of KOSTRA file attachments with the official rule names and severities."""

@@ -1,0 +1,84 @@
+"""The shared vocabulary of file controls: severities, report entries, arguments and rules.
+
+Mirrors SSB's official control program (``specs/kostra-files.md`` §3.1): five severities with
+exit codes 0/0/1/2/2, entries carrying rule name, message, line numbers, journal id and caseworker.
+Every rule module (generic, accounts, 11F, 11CF, family counselling) builds on these types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import polars as pl
+
+__all__ = ["CheckArguments", "FileRule", "ReportEntry", "Severity"]
+
+
+class Severity(IntEnum):
+    """Severity of a report entry, ordered; values and names as SSB's ``Severity.kt``."""
+
+    OK = 0
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+    FATAL = 4
+
+    @property
+    def return_code(self) -> int:
+        """Process exit code of a report whose worst entry has this severity: 0, 0, 1, 2, 2."""
+        return {0: 0, 1: 0, 2: 1, 3: 2, 4: 2}[int(self)]
+
+    @property
+    def label_nb(self) -> str:
+        return {0: "Suksess", 1: "Informasjon", 2: "Advarsel", 3: "Feil", 4: "Kritisk feil"}[int(self)]
+
+    @property
+    def blocks_submission(self) -> bool:
+        return self >= Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """One finding: which rule, how severe, what it says, on which lines, for which case."""
+
+    severity: Severity
+    rule_name: str
+    message_text: str
+    line_numbers: tuple[int, ...] = ()
+    journal_id: str = ""
+    caseworker: str = ""
+    individ_id: str = ""
+    context_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckArguments:
+    """The 'skjema' parameters a file is checked against (the official -s -y -r -u -q -a)."""
+
+    form: str
+    year: int
+    region: str
+    orgnrs: tuple[str, ...] = ()
+    quarter: str | None = None
+    has_data: bool = True
+
+
+RuleFunction = Callable[[pl.DataFrame, CheckArguments], Sequence[ReportEntry]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRule:
+    """A content rule run on all parsed records of a file.
+
+    ``check`` receives the records as a Polars frame with one string column per layout field
+    (values as in the file, not trimmed) plus ``line`` (1-based line number, Int64), and returns
+    its entries (empty when the file passes). ``name`` is the official display name, e.g.
+    ``"Kontroll 013 : Sektor"``.
+    """
+
+    name: str
+    severity: Severity
+    check: RuleFunction
+    applies_to: frozenset[str] = field(default_factory=frozenset)

@@ -1,0 +1,1 @@
+"""A synthetic reporting year on real municipalities and population, with seeded errors."""

@@ -1,0 +1,58 @@
+"""Engine and session set-up, and schema upgrades through Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["create_engine_for", "migrations_config", "session_factory", "upgrade"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_engine_for(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent users."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that do not expire objects on commit (pages render after committing)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def migrations_config(url: str) -> Config:
+    """An Alembic configuration pointing at the migrations shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Create or upgrade the schema of the database at ``url`` to ``revision``."""
+    engine = create_engine_for(url)
+    try:
+        with engine.begin() as connection:
+            config = migrations_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()

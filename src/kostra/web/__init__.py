@@ -1,0 +1,1 @@
+"""The web application: portal (municipalities), office (statisticians) and JSON API."""

@@ -1,0 +1,103 @@
+"""The FastAPI application: pages in bokmål or English, each with a JSON twin, and the JSON API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import import_module
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kostra import __version__
+from kostra.errors import AccessDenied, KostraError, NotFound
+from kostra.settings import Settings
+from kostra.store import create_engine_for, session_factory
+from kostra.web.pages import error_page, templates
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+# Routers mounted in every app: (module, attribute).
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("kostra.web.routes_home", "router"),
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (read from the environment when not given)."""
+    settings = settings or Settings()
+    engine = create_engine_for(settings.effective_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="KOSTRA",
+        version=__version__,
+        description="Municipality–state reporting to Statistics Norway: forms, file controls, follow-up.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.templates = templates()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module_name, attribute in ROUTERS:
+        app.include_router(getattr(import_module(module_name), attribute))
+    _install_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.endswith(".json")
+
+
+def _error(request: Request, status: int, message: str, errors: list[dict[str, object]] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse(
+            {"ok": False, "error": message, "errors": errors or [], "status": status}, status_code=status
+        )
+    return error_page(request, status, message)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors: list[dict[str, object]] = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return _error(request, 422, "invalid request", errors)
+
+    @app.exception_handler(AccessDenied)
+    async def access_denied(request: Request, exc: AccessDenied) -> Response:
+        return _error(request, 403, str(exc))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(KostraError)
+    async def kostra_error(request: Request, exc: KostraError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _error(request, 500, "internal error")
