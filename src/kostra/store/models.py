@@ -7,10 +7,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "PopulationCount", "ReferenceLoad", "Region", "RegionMembership", "utcnow"]
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Draft",
+    "PopulationCount",
+    "ReferenceLoad",
+    "Region",
+    "RegionMembership",
+    "Submission",
+    "Unit",
+    "User",
+    "utcnow",
+]
 
 
 def utcnow() -> datetime:
@@ -70,3 +84,112 @@ class ReferenceLoad(Base):
     source: Mapped[str] = mapped_column(String(300))
     rows: Mapped[int] = mapped_column(Integer)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Unit(Base):
+    """A reporting unit: a municipality (4 digits), an Oslo district (6 digits), a county (2 digits)
+    or an institution reporting form 5 under its organisation number."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    orgnr: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class User(Base):
+    """A person who logs in; reporters belong to one unit, statisticians and administrators to none."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for vendors' systems; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Draft(Base):
+    """The working copy of a form being filled in: one per (year, form, unit), saved on every change."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("year", "form_id", "unit_code", name="uq_drafts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    values_json: Mapped[str] = mapped_column(Text, default="{}")
+    confirmed_json: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class Submission(Base):
+    """A submitted version (or nil return) of a form: never updated, corrections add a version."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("year", "form_id", "unit_code", "version", name="uq_submissions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    values_json: Mapped[str] = mapped_column(Text)
+    comments_json: Mapped[str] = mapped_column(Text, default="{}")
+    worst_severity: Mapped[str] = mapped_column(String(10))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    receipt_id: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Attachment(Base):
+    """An uploaded file attachment (11F, 11CF, accounts …) with its control report."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(10))
+    report_json: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+
+
+class AuditEvent(Base):
+    """Who did what, when and why: every change to reported data and users is logged here."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    object_ref: Mapped[str] = mapped_column(String(120), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -13,12 +13,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from kostra import __version__
 from kostra.errors import AccessDenied, KostraError, NotFound
 from kostra.settings import Settings
 from kostra.store import create_engine_for, session_factory
+from kostra.web.deps import LoginRequired
 from kostra.web.pages import error_page, templates
+from kostra.web.routes_auth import login_redirect
 
 __all__ = ["create_app"]
 
@@ -28,6 +31,8 @@ STATIC = Path(__file__).parent / "static"
 # Routers mounted in every app: (module, attribute).
 ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_home", "router"),
+    ("kostra.web.routes_auth", "router"),
+    ("kostra.web.routes_portal", "router"),
 )
 
 
@@ -54,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie="kostra_session",
+                       same_site="lax", https_only=False, max_age=None)
     for module_name, attribute in ROUTERS:
         app.include_router(getattr(import_module(module_name), attribute))
     _install_error_handlers(app)
@@ -84,6 +91,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return _error(request, 422, "invalid request", errors)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return _error(request, 401, "login required")
+        return login_redirect(request, exc.expired)
 
     @app.exception_handler(AccessDenied)
     async def access_denied(request: Request, exc: AccessDenied) -> Response:

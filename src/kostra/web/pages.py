@@ -14,7 +14,7 @@ from kostra import __version__
 from kostra.web.formatting import format_datetime, format_number
 from kostra.web.i18n import LANGUAGES, Lang, translate
 
-__all__ = ["error_page", "page_language", "render", "templates"]
+__all__ = ["error_page", "page_language", "render", "templates", "wants_partial"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "kostra_lang"
@@ -35,6 +35,11 @@ def page_language(request: Request) -> Lang:
     return cast(Lang, asked) if asked in LANGUAGES else "nb"
 
 
+def wants_partial(request: Request) -> bool:
+    """htmx asks for a fragment of the page, not the whole page."""
+    return request.headers.get("hx-request") == "true"
+
+
 def render(request: Request, template: str, model: BaseModel, *, status: int = 200) -> Response:
     """Serve ``model`` as JSON for ``*.json`` paths, otherwise as the HTML ``template``."""
     if request.url.path.endswith(".json"):
@@ -42,6 +47,8 @@ def render(request: Request, template: str, model: BaseModel, *, status: int = 2
     lang = page_language(request)
     context = {
         "model": model,
+        "user": request.session.get("user") if "session" in request.scope else None,
+        "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
         "lang": lang,
         "t": lambda key: translate(key, lang),
         "other_lang": "en" if lang == "nb" else "nb",

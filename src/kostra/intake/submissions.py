@@ -1,0 +1,272 @@
+"""Filling in, saving, submitting and correcting forms: the reporting portal's services.
+
+A unit's answers live in one mutable draft while being filled in; submitting (or declaring
+"nothing to report") appends an immutable, versioned submission with a receipt. Corrections after
+submission start from the latest version and submit a new one; nothing reported is ever updated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kostra.access.roles import Principal, require_unit_access
+from kostra.catalog.forms import Form, load_catalog
+from kostra.catalog.validation import Problem, Unit, Validated, validate_values
+from kostra.controls.filecheck.model import Severity
+from kostra.errors import KostraError, NotFound, UsageError
+from kostra.store.models import AuditEvent, Draft, Submission, utcnow
+from kostra.store.models import Unit as UnitRow
+
+__all__ = [
+    "FormState",
+    "FormStatus",
+    "SubmissionBlocked",
+    "declare_nil",
+    "form_state",
+    "save_draft",
+    "submit",
+]
+
+# Extra checks beyond field validation (the form rules of the rule language), plugged in by the
+# controls package so intake does not depend on it: (form, values, unit, year, lang) -> problems.
+FormRuleHook = Callable[[Form, Mapping[str, object], Unit, int, str], list[Problem]]
+form_rule_hooks: list[FormRuleHook] = []
+
+
+class FormStatus(StrEnum):
+    """Reporting status of one form for one unit (as on the status board)."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SUBMITTED_WITH_WARNINGS = "submitted_with_warnings"
+    NIL = "nil"
+    APPROVED = "approved"
+
+
+class SubmissionBlocked(KostraError):
+    """Submission refused: errors remain, or warnings lack a comment or confirmation."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) must be fixed or explained before submitting")
+
+
+@dataclass
+class FormState:
+    """Everything a page or the API shows about one form of one unit."""
+
+    year: int
+    form: Form
+    unit: UnitRow
+    values: dict[str, object]
+    validated: Validated
+    status: FormStatus
+    comments: dict[str, str] = field(default_factory=dict)
+    latest: Submission | None = None
+    history: list[Submission] = field(default_factory=list)
+    prefill: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.validated.problems
+
+
+def _unit(session: Session, principal: Principal, unit_code: str) -> UnitRow:
+    unit = session.get(UnitRow, unit_code)
+    if unit is None:
+        # Same answer as for another unit's report: reveal nothing about what exists.
+        require_unit_access(principal, unit_code)
+        raise NotFound(f"no reporting unit {unit_code!r}")
+    require_unit_access(principal, unit.code, unit.municipality_code)
+    return unit
+
+
+def _form(year: int, form_id: str, unit: UnitRow) -> Form:
+    form = load_catalog(year).form(form_id)
+    kinds = {k.value for k in form.definition.unit_kinds}
+    if unit.kind not in kinds:
+        raise NotFound(f"form {form_id} is not reported by {unit.kind} units such as {unit.code}")
+    return form
+
+
+def _check(form: Form, values: Mapping[str, object], unit: UnitRow, year: int, lang: str) -> Validated:
+    validation_unit = Unit(code=unit.code, kind=unit.kind, population=unit.population)
+    validated = validate_values(form, values, unit=validation_unit, lang=lang)
+    for hook in form_rule_hooks:
+        validated.problems.extend(hook(form, validated.values, validation_unit, year, lang))
+    return validated
+
+
+def _submissions(session: Session, year: int, form_id: str, unit_code: str) -> list[Submission]:
+    return list(session.scalars(
+        select(Submission)
+        .where(Submission.year == year, Submission.form_id == form_id, Submission.unit_code == unit_code)
+        .order_by(Submission.version.desc())
+    ))
+
+
+def _status(latest: Submission | None, draft: Draft | None) -> FormStatus:
+    if draft is not None and (latest is None or _aware_later(draft, latest)):
+        return FormStatus.DRAFT
+    if latest is None:
+        return FormStatus.NOT_STARTED
+    return FormStatus(latest.state)
+
+
+def _aware_later(draft: Draft, latest: Submission) -> bool:
+    return draft.updated_at.replace(tzinfo=None) > latest.created_at.replace(tzinfo=None)
+
+
+def _prefill(session: Session, year: int, form: Form, unit_code: str) -> dict[str, object]:
+    """Last year's submitted answers to the fields marked as pre-filled."""
+    previous = _submissions(session, year - 1, form.id, unit_code)
+    if not previous or previous[0].state == FormStatus.NIL:
+        return {}
+    values = json.loads(previous[0].values_json)
+    names = {f.name for f in form.fields() if f.prefilled}
+    return {name: value for name, value in values.items() if name in names}
+
+
+def problem_key(problem: Problem) -> str:
+    """Stable key a comment on a warning is stored under."""
+    row = f"[{problem.row}]" if problem.row else ""
+    return f"{problem.field_name or problem.field_id}{row}:{problem.code}"
+
+
+def form_state(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
+               lang: str = "nb") -> FormState:
+    """The current answers, problems, status and history of one form for one unit."""
+    unit = _unit(session, principal, unit_code)
+    form = _form(year, form_id, unit)
+    draft = _draft(session, year, form_id, unit_code)
+    history = _submissions(session, year, form_id, unit_code)
+    latest = history[0] if history else None
+    prefill = _prefill(session, year, form, unit_code)
+    if draft is not None:
+        values = json.loads(draft.values_json)
+        comments = json.loads(draft.confirmed_json).get("comments", {})
+        confirmed = set(json.loads(draft.confirmed_json).get("prefill_confirmed", []))
+    elif latest is not None:
+        values, comments, confirmed = json.loads(latest.values_json), json.loads(latest.comments_json), set(prefill)
+    else:
+        values, comments, confirmed = dict(prefill), {}, set()
+    validated = _check(form, values, unit, year, lang)
+    unconfirmed = {name: value for name, value in prefill.items() if name not in confirmed}
+    return FormState(year=year, form=form, unit=unit, values=values, validated=validated,
+                     status=_status(latest, draft), comments=comments, latest=latest, history=history,
+                     prefill=unconfirmed)
+
+
+def _draft(session: Session, year: int, form_id: str, unit_code: str) -> Draft | None:
+    return session.scalar(select(Draft).where(
+        Draft.year == year, Draft.form_id == form_id, Draft.unit_code == unit_code))
+
+
+def save_draft(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
+               values: Mapping[str, object], comments: Mapping[str, str] | None = None,
+               replace: bool = False, confirm: Iterable[str] | None = None, lang: str = "nb") -> FormState:
+    """Merge ``values`` into the unit's draft (or replace it) and return the re-validated state.
+
+    Every answer is stored as typed, even when invalid, so nothing the user wrote is lost; the
+    problems tell what to fix. Pre-filled values count as confirmed when named in ``confirm`` or
+    changed; with ``confirm=None`` (the API) every value sent is taken as confirmed.
+    """
+    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    merged = dict(values) if replace else {**state.values, **values}
+    merged = {name: value for name, value in merged.items() if value not in (None, "")}
+    draft = _draft(session, year, form_id, unit_code) or Draft(
+        year=year, form_id=form_id, unit_code=unit_code, updated_by=principal.username)
+    confirmed = set(json.loads(draft.confirmed_json or "{}").get("prefill_confirmed", []))
+    if confirm is None:
+        confirmed |= {key for key in values if key in state.prefill}
+    else:
+        changed = {key for key in values if key in state.prefill and str(values[key]) != str(state.prefill[key])}
+        confirmed |= changed | (set(confirm) & set(state.prefill))
+    all_comments = {**state.comments, **(comments or {})}
+    draft.values_json = json.dumps(merged, ensure_ascii=False, sort_keys=True, default=str)
+    draft.confirmed_json = json.dumps({"comments": all_comments, "prefill_confirmed": sorted(confirmed)})
+    draft.updated_at = utcnow()
+    draft.updated_by = principal.username
+    session.add(draft)
+    session.flush()
+    return form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+
+
+def blocking_problems(state: FormState, comments: Mapping[str, str], confirm_warnings: bool,
+                      lang: str = "nb") -> list[Problem]:
+    """Problems that stop submission: errors, unexplained warnings, unconfirmed pre-filled values."""
+    blocking = [p for p in state.problems if p.severity.blocks_submission]
+    if not confirm_warnings:
+        blocking += [p for p in state.problems if p.severity == Severity.WARNING
+                     and not comments.get(problem_key(p), "").strip()]
+    blocking += [Problem(name, name, "prefill_unconfirmed", Severity.ERROR, _prefill_message(name, lang))
+                 for name in state.prefill]
+    return blocking
+
+
+def _prefill_message(name: str, lang: str) -> str:
+    if lang == "en":
+        return f"The value of {name!r} is pre-filled from last year: confirm it or change it"
+    return f"Verdien i {name!r} er forhåndsutfylt fra i fjor: bekreft eller endre den"
+
+
+def submit(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
+           comments: Mapping[str, str] | None = None, confirm_warnings: bool = False,
+           lang: str = "nb") -> Submission:
+    """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix."""
+    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    if state.status in (FormStatus.SUBMITTED, FormStatus.SUBMITTED_WITH_WARNINGS, FormStatus.NIL) \
+            and _draft(session, year, form_id, unit_code) is None:
+        raise UsageError("nothing has changed since the last submission")
+    all_comments = {**state.comments, **(comments or {})}
+    blocking = blocking_problems(state, all_comments, confirm_warnings, lang)
+    if blocking:
+        raise SubmissionBlocked(blocking)
+    warned = any(p.severity == Severity.WARNING for p in state.problems)
+    status = FormStatus.SUBMITTED_WITH_WARNINGS if warned else FormStatus.SUBMITTED
+    return _append(session, principal, state, status, state.validated.values, all_comments)
+
+
+def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
+                reason: str = "", lang: str = "nb") -> Submission:
+    """Record "nothing to report" as a new version, where the form allows it."""
+    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    if not state.form.definition.allows_nil:
+        raise UsageError(f"form {form_id} does not allow 'nothing to report'")
+    return _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+
+
+def _append(session: Session, principal: Principal, state: FormState, status: FormStatus,
+            values: Mapping[str, object], comments: Mapping[str, str]) -> Submission:
+    version = (session.scalar(select(func.max(Submission.version)).where(
+        Submission.year == state.year, Submission.form_id == state.form.id,
+        Submission.unit_code == state.unit.code)) or 0) + 1
+    content = json.dumps({"values": values, "state": status.value}, ensure_ascii=False, sort_keys=True,
+                         default=str)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    worst = Severity.OK if status is FormStatus.NIL else state.validated.worst
+    submission = Submission(
+        year=state.year, form_id=state.form.id, unit_code=state.unit.code, version=version, state=status.value,
+        values_json=json.dumps(values, ensure_ascii=False, sort_keys=True, default=str),
+        comments_json=json.dumps(dict(comments), ensure_ascii=False, sort_keys=True),
+        worst_severity=worst.name, content_hash=digest,
+        receipt_id=f"K{state.year}-{state.form.id}-{state.unit.code}-{version}-{digest[:8]}",
+        created_by=principal.username,
+    )
+    session.add(submission)
+    draft = _draft(session, state.year, state.form.id, state.unit.code)
+    if draft is not None:
+        session.delete(draft)
+    session.add(AuditEvent(actor=principal.username, action=f"submission.{status.value}",
+                           object_ref=f"{state.year}/{state.form.id}/{state.unit.code}/v{version}",
+                           detail_json=json.dumps({"receipt": submission.receipt_id, "hash": digest})))
+    session.flush()
+    return submission

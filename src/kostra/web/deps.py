@@ -1,0 +1,105 @@
+"""Request dependencies: database session, the logged-in principal, CSRF, language.
+
+Routes list what they need in their signature (``Db``, ``PageUser``, ``ApiUser``); the access
+checks live here and in ``kostra.access``, never inline in routes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from kostra.access import Principal, user_for_token
+from kostra.access.users import principal_of
+from kostra.errors import AccessDenied
+from kostra.store.models import User
+from kostra.web.i18n import Lang
+from kostra.web.pages import page_language
+
+__all__ = ["ApiUser", "Db", "LangDep", "PageUser", "csrf_token", "login_session", "verify_csrf"]
+
+SESSION_LIFETIME = timedelta(hours=8)
+
+
+def _db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_db)]
+LangDep = Annotated[Lang, Depends(page_language)]
+
+
+class LoginRequired(Exception):
+    """Raised for pages that need a login; the app redirects to the login page."""
+
+    def __init__(self, expired: bool = False) -> None:
+        self.expired = expired
+
+
+def login_session(request: Request, principal: Principal) -> None:
+    """Start a session for ``principal`` (a fresh CSRF token; the old session is dropped)."""
+    request.session.clear()
+    request.session.update({
+        "user": principal.username,
+        "since": datetime.now(UTC).isoformat(),
+        "csrf": secrets.token_urlsafe(32),
+    })
+
+
+def _page_user(request: Request, session: Db) -> Principal:
+    username = request.session.get("user")
+    if not username:
+        raise LoginRequired()
+    since = datetime.fromisoformat(request.session.get("since", "1970-01-01T00:00:00+00:00"))
+    if datetime.now(UTC) - since > SESSION_LIFETIME:
+        request.session.clear()
+        raise LoginRequired(expired=True)
+    user = session.query(User).filter_by(username=username, active=True).one_or_none()
+    if user is None:
+        request.session.clear()
+        raise LoginRequired()
+    return principal_of(user)
+
+
+PageUser = Annotated[Principal, Depends(_page_user)]
+
+
+def _api_user(session: Db, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(status_code=401, detail="missing bearer token: POST /api/v1/token first",
+                            headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return user_for_token(session, token.strip())
+    except AccessDenied as error:
+        raise HTTPException(status_code=401, detail=str(error), headers={"WWW-Authenticate": "Bearer"}) from error
+
+
+ApiUser = Annotated[Principal, Depends(_api_user)]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse a state-changing page request without the session's CSRF token (form field or htmx header)."""
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        form = await request.form()
+        sent = str(form.get("csrf_token") or "")
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        raise HTTPException(status_code=403, detail="invalid or missing CSRF token; reload the page and try again")

@@ -1,0 +1,143 @@
+"""The reporting portal: a unit's forms, filling in with feedback on every change, submitting."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from kostra.catalog.form_models import FieldType
+from kostra.catalog.forms import Form as FormDefinition
+from kostra.demo.builder import DEFAULT_YEAR
+from kostra.errors import NotFound
+from kostra.intake import submissions
+from kostra.intake.overview import unit_forms
+from kostra.store.models import Submission, Unit
+from kostra.web.deps import Db, LangDep, PageUser, csrf_token, verify_csrf
+from kostra.web.pages import render, wants_partial
+from kostra.web.portal_models import FormsPage, ReceiptPage, form_page, receipt_view
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+CSRF = [Depends(verify_csrf)]
+_ROW_FIELD = re.compile(r"^(?P<name>\w+)\[(?P<row>\d+)\]\[(?P<column>\w+)\]$")
+
+
+@router.get("/portal")
+def portal_home(principal: PageUser) -> Response:
+    if principal.unit_code is None:
+        return RedirectResponse("/office", status_code=303)
+    return RedirectResponse(f"/portal/{DEFAULT_YEAR}/{principal.unit_code}", status_code=303)
+
+
+@router.get("/portal/{year}/{unit_code}")
+@router.get("/portal/{year}/{unit_code}.json")
+def forms_list(request: Request, year: int, unit_code: str, principal: PageUser, session: Db) -> Response:
+    rows = unit_forms(session, principal, year=year, unit_code=unit_code)
+    unit = session.get(Unit, unit_code)
+    model = FormsPage(year=year, unit_code=unit_code, unit_name=unit.name if unit else unit_code, forms=rows)
+    return render(request, "portal/forms.html", model)
+
+
+@router.get("/portal/{year}/{form_id}/{unit_code}")
+@router.get("/portal/{year}/{form_id}/{unit_code}.json")
+def form_view(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+              lang: LangDep) -> Response:
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    return render(request, "portal/form.html", form_page(state, lang, csrf=csrf_token(request)))
+
+
+def values_from_form(form: FormDefinition, data: FormData) -> dict[str, object]:
+    """Answers from a posted page: scalar fields by name, table rows as ``name[i][column]``."""
+    values: dict[str, object] = {}
+    tables: dict[str, dict[int, dict[str, str]]] = {}
+    for field in form.fields():
+        if field.type is FieldType.MULTIPLE_CHOICE:
+            chosen = [str(v) for v in data.getlist(field.name) if str(v)]
+            if chosen or field.name in data or f"{field.name}__present" in data:
+                values[field.name] = chosen
+        elif field.type is not FieldType.TABLE and field.name in data:
+            values[field.name] = str(data[field.name]).strip()
+    for key, raw in data.multi_items():
+        match = _ROW_FIELD.match(key)
+        if match and str(raw).strip():
+            row = tables.setdefault(match["name"], {}).setdefault(int(match["row"]), {})
+            row[match["column"]] = str(raw).strip()
+    for name, rows in tables.items():
+        values[name] = [rows[i] for i in sorted(rows)]
+    return values
+
+
+def _confirmed(data: FormData) -> list[str]:
+    return [str(k).removeprefix("confirm:") for k in data if str(k).startswith("confirm:")]
+
+
+def _comments(data: FormData) -> dict[str, str]:
+    return {str(k).removeprefix("comment:"): str(v) for k, v in data.multi_items() if str(k).startswith("comment:")}
+
+
+@router.post("/portal/{year}/{form_id}/{unit_code}/save", dependencies=CSRF)
+async def save(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+               lang: LangDep) -> Response:
+    data = await request.form()
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                                   values=values_from_form(state.form, data), comments=_comments(data),
+                                   replace=not wants_partial(request), confirm=_confirmed(data), lang=lang)
+    session.commit()
+    page = form_page(state, lang, csrf=csrf_token(request))
+    if wants_partial(request):
+        return render(request, "portal/feedback.html", page)
+    return RedirectResponse(request.url_for("form_view", year=year, form_id=form_id, unit_code=unit_code),
+                            status_code=303)
+
+
+@router.post("/portal/{year}/{form_id}/{unit_code}/submit", dependencies=CSRF)
+async def submit(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+                 lang: LangDep) -> Response:
+    data = await request.form()
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                           values=values_from_form(state.form, data), comments=_comments(data), replace=True,
+                           confirm=_confirmed(data), lang=lang)
+    try:
+        receipt = submissions.submit(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                                     confirm_warnings=data.get("confirm_warnings") == "yes", lang=lang)
+    except submissions.SubmissionBlocked as blocked:
+        session.commit()  # keep what was typed
+        state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                                       lang=lang)
+        return render(request, "portal/form.html",
+                      form_page(state, lang, csrf=csrf_token(request), blocking=blocked.problems), status=422)
+    session.commit()
+    return _to_receipt(request, receipt)
+
+
+@router.post("/portal/{year}/{form_id}/{unit_code}/nil", dependencies=CSRF)
+def nil(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+        reason: Annotated[str, Form()] = "") -> Response:
+    receipt = submissions.declare_nil(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                                      reason=reason)
+    session.commit()
+    return _to_receipt(request, receipt)
+
+
+def _to_receipt(request: Request, receipt: Submission) -> Response:
+    url = request.url_for("receipt", year=receipt.year, form_id=receipt.form_id, unit_code=receipt.unit_code,
+                          version=receipt.version)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/portal/{year}/{form_id}/{unit_code}/receipt/{version}")
+def receipt(request: Request, year: int, form_id: str, unit_code: str, version: int, principal: PageUser,
+            session: Db, lang: LangDep) -> Response:
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    chosen = next((s for s in state.history if s.version == version), None)
+    if chosen is None:
+        raise NotFound(f"no version {version} of form {form_id} for {unit_code}")
+    page = ReceiptPage(form=form_page(state, lang), receipt=receipt_view(chosen))
+    return render(request, "portal/receipt.html", page)
