@@ -153,7 +153,7 @@ class Submission(Base):
     form_id: Mapped[str] = mapped_column(String(10))
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(30))
     values_json: Mapped[str] = mapped_column(Text)
     comments_json: Mapped[str] = mapped_column(Text, default="{}")
     worst_severity: Mapped[str] = mapped_column(String(10))

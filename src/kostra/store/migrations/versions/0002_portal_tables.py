@@ -89,7 +89,7 @@ def upgrade() -> None:
         sa.Column("form_id", sa.String(length=10), nullable=False),
         sa.Column("unit_code", sa.String(length=12), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("state", sa.String(length=30), nullable=False),
         sa.Column("values_json", sa.Text(), nullable=False),
         sa.Column("comments_json", sa.Text(), nullable=False),
         sa.Column("worst_severity", sa.String(length=10), nullable=False),
