@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.factories import add_units_and_users, form5_values
 
 from kostra.access import Principal, Role
 from kostra.errors import AccessDenied
@@ -15,7 +16,6 @@ from kostra.intake import submissions
 from kostra.intake.overview import unit_forms
 from kostra.store import create_engine_for
 from kostra.store.models import AuditEvent, Submission
-from tests.factories import add_units_and_users, form5_values
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")

@@ -1,0 +1,257 @@
+"""Compile rules once, confront data with them many times, and query the result.
+
+``evaluate`` works on all units at once: aggregates are computed with one ``group_by`` per source,
+then every rule is one expression over the joined frame. A rule that fails to evaluate is recorded
+with outcome ``error`` and its message; the other rules still run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import polars as pl
+import pyarrow as pa
+
+from kostra.controls.filecheck.model import Severity
+from kostra.controls.language.compiler import Aggregate, AggregateRegistry, Compiler
+from kostra.controls.language.data import ControlData
+from kostra.controls.language.grammar import parse
+from kostra.controls.language.rule import Case, Outcome, Rule
+from kostra.controls.language.syntax import Node
+from kostra.controls.language.types import Kind, Schema, check
+from kostra.errors import DefinitionError
+
+__all__ = ["CompiledRule", "CompiledRules", "Confrontation", "compile_rule", "compile_rules", "evaluate",
+           "run_case"]
+
+_NULL_TYPES = {Kind.NUMBER: pl.Float64, Kind.BOOL: pl.Boolean, Kind.STRING: pl.String, Kind.CODE: pl.String}
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    """A rule with its tree, its Polars expression and what it reads."""
+
+    rule: Rule
+    tree: Node
+    expr: pl.Expr
+    fields: dict[str, Kind]          # unit-level columns read (values shown in results)
+    aggregates: tuple[Aggregate, ...]
+    forms: frozenset[str]            # forms whose nil return makes the rule not applicable
+
+
+@dataclass(frozen=True)
+class CompiledRules:
+    """A compiled rule set; build with :func:`compile_rules`, use with :func:`evaluate`."""
+
+    rules: tuple[CompiledRule, ...]
+    schema: Schema
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def compile_rule(rule: Rule, schema: Schema, registry: AggregateRegistry | None = None) -> CompiledRule:
+    """Parse, type-check and compile one rule.
+
+    Raises DefinitionError with the rule's file, name and the line of the problem.
+    """
+    try:
+        tree = parse(rule.expr)
+        checker = check(tree, schema, rule.form)
+        compiler = Compiler(checker, rule.tolerance, registry or AggregateRegistry())
+        expr = compiler.compile(tree)
+    except DefinitionError as exc:
+        line = _line_of(rule, str(exc))
+        raise DefinitionError(str(exc), file=rule.file, item=rule.name, line=line) from None
+    kinds = {column: checker.schema.fields.get(column, Kind.ANY) for column in compiler.fields}
+    return CompiledRule(rule, tree, expr, kinds, tuple(compiler.aggregates), frozenset(checker.forms))
+
+
+def _line_of(rule: Rule, message: str) -> int | None:
+    if rule.expr_line is None:
+        return rule.line
+    marker = "expression line "
+    if marker not in message:
+        return rule.expr_line
+    return rule.expr_line + int(message.split(marker, 1)[1].split(",", 1)[0]) - 1
+
+
+def compile_rules(rules: Iterable[Rule], schema: Schema) -> CompiledRules:
+    """Compile a rule set; raises DefinitionError for the first invalid rule."""
+    registry = AggregateRegistry()
+    return CompiledRules(tuple(compile_rule(rule, schema, registry) for rule in rules), schema)
+
+
+def _with_known_columns(frame: pl.DataFrame, source: str, schema: Schema) -> pl.DataFrame:
+    """A table without rows may lack its columns; the schema's columns are then all missing."""
+    known = schema.tables.get(source.removeprefix("table:"), {}) if source.startswith("table:") else {}
+    absent = [pl.lit(None, dtype=_NULL_TYPES.get(kind, pl.Null)).alias(column)
+              for column, kind in known.items() if column not in frame.columns]
+    return frame.with_columns(absent) if absent else frame
+
+
+def _with_aggregates(data: ControlData, base: pl.DataFrame, aggregates: Iterable[Aggregate],
+                     schema: Schema) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Join every aggregate onto ``base``; returns the frame and the failures (alias → message)."""
+    groups: dict[tuple[str, bool], list[Aggregate]] = {}
+    for aggregate in aggregates:
+        groups.setdefault((aggregate.source, aggregate.previous), []).append(aggregate)
+    failures: dict[str, str] = {}
+    for (source, previous), members in groups.items():
+        try:
+            owner = data.previous if previous else data
+            if owner is None:
+                raise LookupError("the data has no previous year")
+            frame = _with_known_columns(owner.source(source), source, schema)
+            frame = frame.group_by("unit").agg([a.expr for a in members])
+            base = base.join(frame, on="unit", how="left")
+        except Exception as exc:  # a broken source breaks only the rules that read it
+            for aggregate in members:
+                failures[aggregate.alias] = f"{aggregate.label}: {exc}"
+    return base, failures
+
+
+def _outcome(compiled: CompiledRule, columns: set[str]) -> pl.Expr:
+    value = compiled.expr
+    nil_columns = [f"{form}.__nil" for form in compiled.forms if f"{form}.__nil" in columns]
+    result = pl.when(value.is_null()).then(pl.lit(Outcome.NOT_APPLICABLE.value)).when(value).then(
+        pl.lit(Outcome.PASS.value)).otherwise(pl.lit(Outcome.FAIL.value))
+    if nil_columns and compiled.rule.on_nil == "not_applicable":
+        nil = pl.any_horizontal([pl.col(c).fill_null(False) for c in nil_columns])
+        result = pl.when(nil).then(pl.lit(Outcome.NOT_APPLICABLE.value)).otherwise(result)
+    return result
+
+
+def _values(compiled: CompiledRule) -> pl.Expr:
+    shown = [pl.col(c).alias(c) for c in compiled.fields] + [
+        pl.col(a.alias).alias(a.label) for a in compiled.aggregates]
+    return pl.struct(shown).struct.json_encode() if shown else pl.lit("{}")
+
+
+def _rule_frame(compiled: CompiledRule, frame: pl.LazyFrame, columns: set[str]) -> pl.LazyFrame:
+    rule = compiled.rule
+    return frame.select(
+        pl.lit(rule.name).alias("rule"), pl.col("unit").cast(pl.String),
+        _outcome(compiled, columns).alias("outcome"), pl.lit(rule.severity.name).alias("severity"),
+        _values(compiled).alias("values"), pl.lit(None, dtype=pl.String).alias("message"))
+
+
+def _error_frame(rule: Rule, units: pl.Series, message: str) -> pl.DataFrame:
+    return pl.DataFrame({
+        "rule": rule.name, "unit": units.cast(pl.String), "outcome": Outcome.ERROR.value,
+        "severity": rule.severity.name, "values": "{}", "message": message})
+
+
+def _missing_fields(compiled: CompiledRules, frame: pl.DataFrame) -> pl.DataFrame:
+    """Fields known to the rules but absent from the data are missing values, not errors."""
+    wanted: dict[str, Kind] = {}
+    for rule in compiled.rules:
+        wanted.update(rule.fields)
+    absent = [pl.lit(None, dtype=_NULL_TYPES.get(kind, pl.Null)).alias(column)
+              for column, kind in wanted.items() if column not in frame.columns]
+    return frame.with_columns(absent) if absent else frame
+
+
+def evaluate(compiled: CompiledRules, data: ControlData, *, units: Sequence[str] | None = None,
+             ) -> Confrontation:
+    """Confront ``data`` with every compiled rule; one row per rule × unit in the result.
+
+    Example: ``evaluate(compile_rules(rules, schema), ControlData.for_unit({...}, form="skjema5"))``.
+    """
+    base = data.units if units is None else data.units.filter(pl.col("unit").is_in(list(units)))
+    base = _missing_fields(compiled, base)
+    aggregates = {a.alias: a for rule in compiled.rules for a in rule.aggregates}
+    frame, failures = _with_aggregates(data, base, aggregates.values(), compiled.schema)
+    columns = set(frame.columns)
+    ready = [r for r in compiled.rules if not any(a.alias in failures for a in r.aggregates)]
+    parts = [_error_frame(r.rule, frame["unit"], "; ".join(failures[a.alias] for a in r.aggregates
+                                                             if a.alias in failures))
+             for r in compiled.rules if r not in ready]
+    lazy = frame.lazy()
+    try:
+        parts.extend(pl.collect_all([_rule_frame(r, lazy, columns) for r in ready]))
+    except Exception:  # find the broken rules one by one; the rest still count
+        for rule in ready:
+            try:
+                parts.append(_rule_frame(rule, lazy, columns).collect())
+            except Exception as exc:
+                parts.append(_error_frame(rule.rule, frame["unit"], f"{type(exc).__name__}: {exc}"))
+    order = {r.rule.name: i for i, r in enumerate(compiled.rules)}
+    results = pl.concat(parts, how="vertical") if parts else _error_frame(
+        Rule("", "", ""), pl.Series([], dtype=pl.String), "").clear()
+    return Confrontation(results.sort(pl.col("rule").replace_strict(order, default=len(order)), "unit"))
+
+
+@dataclass(frozen=True)
+class Confrontation:
+    """The result of confronting data with rules: a long frame (rule, unit, outcome, severity,
+    values as JSON, message), queried through the methods below, never printed into."""
+
+    results: pl.DataFrame
+
+    def summary(self) -> pl.DataFrame:
+        """Per rule: items, passes, fails, not_applicable, errors (in rule order)."""
+        return self.results.group_by("rule", "severity", maintain_order=True).agg(
+            pl.len().alias("items"),
+            *[(pl.col("outcome") == o.value).sum().alias(name) for o, name in (
+                (Outcome.PASS, "passes"), (Outcome.FAIL, "fails"),
+                (Outcome.NOT_APPLICABLE, "not_applicable"), (Outcome.ERROR, "errors"))])
+
+    def failures(self, min_severity: Severity = Severity.INFO) -> pl.DataFrame:
+        """Failed rows whose severity is at least ``min_severity``."""
+        names = [s.name for s in Severity if s >= min_severity]
+        return self.results.filter((pl.col("outcome") == Outcome.FAIL.value) & pl.col("severity").is_in(names))
+
+    def errors(self) -> pl.DataFrame:
+        """Rules that could not be evaluated, with their message."""
+        return self.results.filter(pl.col("outcome") == Outcome.ERROR.value)
+
+    def by_unit(self, unit: str) -> pl.DataFrame:
+        """All outcomes of one unit."""
+        return self.results.filter(pl.col("unit") == unit)
+
+    def outcome(self, rule: str, unit: str) -> Outcome:
+        """The outcome of one rule for one unit; raises KeyError if it was not evaluated."""
+        found = self.results.filter((pl.col("rule") == rule) & (pl.col("unit") == unit))
+        if found.height == 0:
+            raise KeyError(f"no result for rule {rule!r} and unit {unit!r}")
+        return Outcome(found["outcome"][0])
+
+    def values(self, rule: str, unit: str) -> dict[str, object]:
+        """The values the rule read for the unit (field or aggregate → value)."""
+        found = self.results.filter((pl.col("rule") == rule) & (pl.col("unit") == unit))
+        return json.loads(found["values"][0]) if found.height else {}
+
+    def to_arrow(self) -> pa.Table:
+        """The long result table as Arrow (for DuckDB, Parquet or the database)."""
+        return self.results.to_arrow()
+
+
+def run_case(rule: Rule, case: Case, schema: Schema) -> Outcome:
+    """The outcome of ``rule`` on the unit described by one of its embedded cases."""
+    data = ControlData.for_unit(case.given, form=rule.form, previous=case.previous, accounts=case.accounts,
+                                population=case.population, registers=case.registers, nil=case.nil)
+    if schema.open:
+        schema = _with_case_kinds(schema, rule.form, {**(case.previous or {}), **case.given})
+    return evaluate(compile_rules([rule], schema), data).outcome(rule.name, "0000")
+
+
+def _kind_of(value: object) -> Kind:
+    return Kind.BOOL if isinstance(value, bool) else Kind.NUMBER if isinstance(value, int | float) else (
+        Kind.STRING if isinstance(value, str) else Kind.ANY)
+
+
+def _with_case_kinds(schema: Schema, form: str, values: Mapping[str, object]) -> Schema:
+    """An open schema that knows the kinds of a case's values (so tolerance applies to its numbers)."""
+    fields, tables = dict(schema.fields), {k: dict(v) for k, v in schema.tables.items()}
+    for name, value in values.items():
+        key = name if "." in name else f"{form}.{name}"
+        if isinstance(value, list):
+            columns = tables.setdefault(key, {})
+            for row in value:
+                columns.update({c: _kind_of(v) for c, v in row.items() if v is not None})
+        elif value is not None and key not in fields:
+            fields[key] = _kind_of(value)
+    return replace(schema, fields=fields, tables=tables)
