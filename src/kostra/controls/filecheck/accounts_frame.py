@@ -1,0 +1,112 @@
+"""Shared preparation of an accounts frame for the rules in ``accounts_records`` and ``accounts_sums``.
+
+The engine hands every rule the same frame of raw (untrimmed) string columns. Each rule needs the same derived
+columns (trimmed function, integer amount, drift/investering flags), so they are computed once per frame and
+cached by identity: the cache keeps a reference to the input frame, so its ``id`` cannot be reused meanwhile.
+Records whose trimmed ``belop`` is ``"0"`` are dropped here, as the official program does before its content
+rules (``RegnskapValidator.getRecordsList``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from kostra.controls.filecheck.accounts_codes import (
+    KONTOKLASSER,
+    LONGYEARBYEN,
+    OSLO,
+    OSLO_DISTRICTS,
+    REGIONAL_FORMS,
+)
+from kostra.controls.filecheck.model import CheckArguments, ReportEntry, Severity
+
+__all__ = ["lenient", "per_record", "prepared", "quarter", "sum_of", "total_entry"]
+
+_lock = threading.Lock()
+_cache: list[tuple[pl.DataFrame, str, pl.DataFrame]] = []
+
+
+def quarter(args: CheckArguments) -> str:
+    """The quarter the file must state: ``" "`` for annual accounts, ``"1"``–``"4"`` for quarterly ones."""
+    if args.quarter and args.quarter.strip():
+        return args.quarter.strip()
+    return args.form[3] if len(args.form) == 4 else " "
+
+
+def lenient(args: CheckArguments) -> Severity:
+    """ERROR for annual and Q4 files, WARNING for Q1–Q3 (incomplete quarterly data must be submittable)."""
+    return Severity.WARNING if quarter(args) in ("1", "2", "3") else Severity.ERROR
+
+
+def _prepare(frame: pl.DataFrame, form: str) -> pl.DataFrame:
+    classes = KONTOKLASSER.get(form, ())
+    drift = classes[0] if len(classes) == 2 else None
+    inv = classes[1] if len(classes) == 2 else None
+    f = pl.col("funksjon_kapittel").str.strip_chars()
+    a = pl.col("art_sektor").str.strip_chars()
+    return (
+        frame.lazy()
+        .filter(pl.col("belop").str.strip_chars() != "0")
+        .with_columns(
+            f.alias("f"),
+            a.alias("a"),
+            f.cast(pl.Int64, strict=False).alias("fnum"),
+            a.cast(pl.Int64, strict=False).alias("anum"),
+            pl.col("belop").str.strip_chars().cast(pl.Int64, strict=False).fill_null(0).alias("amt"),
+            (pl.col("kontoklasse") == pl.lit(drift)).fill_null(False).alias("drift"),
+            (pl.col("kontoklasse") == pl.lit(inv)).fill_null(False).alias("inv"),
+        )
+        .with_columns(
+            pl.col("anum").is_between(10, 599).fill_null(False).alias("utgift"),
+            pl.col("anum").is_between(600, 999).fill_null(False).alias("inntekt"),
+        )
+        .collect()
+    )
+
+
+def prepared(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
+    """The records of ``frame`` with belop ≠ "0" plus derived columns, computed once per frame and form."""
+    with _lock:
+        for source, form, result in _cache:
+            if source is frame and form == args.form:
+                return result
+    result = _prepare(frame, args.form)
+    with _lock:
+        _cache[:] = [(frame, args.form, result)]
+    return result
+
+
+def region_flags(args: CheckArguments) -> tuple[bool, bool, bool, bool]:
+    """(is Oslo municipality, is Oslo district, is Longyearbyen, is a REG-type form) for the checked unit."""
+    return (args.region == OSLO, args.region in OSLO_DISTRICTS, args.region == LONGYEARBYEN,
+            args.form in REGIONAL_FORMS)
+
+
+def per_record(
+    rule: str, severity: Severity, rows: pl.DataFrame, message: pl.Expr
+) -> list[ReportEntry]:
+    """One entry per failing record, as the official program reports code-list and combination rules."""
+    if rows.is_empty():
+        return []
+    out = rows.select(pl.col("line"), message.alias("msg"))
+    return [
+        ReportEntry(severity, rule, msg, (line,))
+        for line, msg in zip(out["line"].to_list(), out["msg"].to_list(), strict=True)
+    ]
+
+
+def sum_of(rows: pl.DataFrame, condition: pl.Expr | None = None) -> int:
+    """Sum of ``amt`` over ``rows`` (optionally filtered); unparsable amounts count as 0, as officially."""
+    selected = rows if condition is None else rows.filter(condition)
+    return int(selected["amt"].sum() or 0)
+
+
+def total_entry(rule: str, severity: Severity, message: str) -> list[ReportEntry]:
+    """A file-level entry: sum rules carry no line numbers."""
+    return [ReportEntry(severity, rule, message)]
+
+
+RuleCheck = Callable[[pl.DataFrame, CheckArguments], Sequence[ReportEntry]]
