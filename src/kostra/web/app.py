@@ -33,6 +33,8 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_home", "router"),
     ("kostra.web.routes_auth", "router"),
     ("kostra.web.routes_portal", "router"),
+    ("kostra.web.api_portal", "router"),
+    ("kostra.web.api_check", "router"),
 )
 
 
@@ -108,7 +110,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(KostraError)
     async def kostra_error(request: Request, exc: KostraError) -> Response:
-        return _error(request, 400, str(exc))
+        return _error(request, 422 if _wants_json(request) else 400, str(exc))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,161 @@
+"""Check one KOSTRA file attachment: ``check_file(data, args) -> Report``.
+
+Flow as the official program (``specs/kostra-files.md`` §3.1): validate the arguments, run the pre-rules
+on the raw lines (000 attachment, 001 record length; the first that reports stops the check), parse the
+records, then run every content rule (generic 002 and the form family's rules) on the whole frame.
+A rule that raises is reported as broken and the others still run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+
+import polars as pl
+
+from kostra.controls.filecheck import generic
+from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
+from kostra.controls.filecheck.registry import family_of, load_rule_module
+from kostra.controls.filecheck.report import Report, now
+from kostra.errors import UsageError
+from kostra.intake.fixedwidth import parse_records, read_lines
+from kostra.intake.layouts import layout_years, load_layout
+
+__all__ = ["ArgumentProblem", "argument_problems", "check_file", "validate_arguments"]
+
+log = logging.getLogger(__name__)
+
+_REGION = re.compile(r"^[0-9]{6}$")
+_ORGNR = re.compile(r"^[0-9]{9}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentProblem:
+    """One argument that cannot be used: which one and why (Norwegian-free, for CLI and API)."""
+
+    field: str
+    message: str
+
+
+def argument_problems(args: CheckArguments) -> list[ArgumentProblem]:
+    """Everything wrong with ``args`` (form, year, region, orgnrs, quarter); empty when usable."""
+    problems: list[ArgumentProblem] = []
+    try:
+        years = layout_years(args.form)
+        if args.year not in years:
+            problems.append(ArgumentProblem(
+                "year", f"unknown year {args.year!r} for form {args.form}: layouts exist for "
+                        f"{years[0]}–{years[-1]}"))
+    except UsageError as error:
+        problems.append(ArgumentProblem("form", str(error)))
+    if not _REGION.match(args.region):
+        problems.append(ArgumentProblem(
+            "region", f"invalid region {args.region!r}: expected 6 digits, a municipality number + district "
+                      "(030100, 030112), a county (500000) or a family-counselling region (667200)"))
+    problems.extend(
+        ArgumentProblem("orgnr", f"invalid organisation number {orgnr!r}: expected 9 digits")
+        for orgnr in args.orgnrs if not _ORGNR.match(orgnr)
+    )
+    if args.quarter is not None and args.quarter not in {"1", "2", "3", "4"}:
+        problems.append(ArgumentProblem("quarter", f"invalid quarter {args.quarter!r}: expected 1, 2, 3 or 4"))
+    return problems
+
+
+def validate_arguments(args: CheckArguments) -> None:
+    """Raise ``UsageError`` listing every unusable argument."""
+    problems = argument_problems(args)
+    if problems:
+        raise UsageError("; ".join(problem.message for problem in problems))
+
+
+def check_file(data: bytes, args: CheckArguments) -> Report:
+    """Control the file ``data`` against the form, year and region in ``args``.
+
+    Never raises for bad input: unusable arguments, empty files, junk and wrong layouts all come back as
+    FATAL or ERROR entries. Example: ``check_file(path.read_bytes(), CheckArguments("52AF", 2025, "667200"))``.
+    """
+    started = now()
+    problems = argument_problems(args)
+    if problems:
+        entries = tuple(_argument_entry(problem) for problem in problems)
+        return _report(args, entries, 0, started)
+    layout = load_layout(args.form, args.year)
+    source = read_lines(data)
+    pre_entries = generic.check_has_attachment(source.content, args)
+    pre_rules = 2 if args.form in ("11F", "11CF") else 1
+    if not pre_entries:
+        pre_entries = generic.check_record_length(source.frame, layout.record_length)
+    controls = max(source.count, 1) * pre_rules
+    if pre_entries:
+        return _report(args, tuple(pre_entries), controls, started, encoding=source.encoding)
+    records = parse_records(source.frame, layout)
+    module = load_rule_module(args.form)
+    entries, checked, statistics = _run_content_rules(records, args, module)
+    report = _report(args, tuple(entries), controls + checked, started, encoding=source.encoding)
+    if statistics and report.severity < Severity.ERROR:
+        report = _report(args, report.entries, report.number_of_controls, started, statistics,
+                         encoding=source.encoding)
+    return report
+
+
+def _run_content_rules(
+    records: pl.DataFrame, args: CheckArguments, module: ModuleType | None
+) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
+    """Run 002 and the module's rules; returns entries, number of controls and statistics."""
+    rules: list[FileRule] = []
+    family = family_of(args.form)
+    if family is not None and family.runs_rule_002:
+        rules.append(generic.file_description_rule(load_layout(args.form, args.year)))
+    entries: list[ReportEntry] = []
+    prepared = records
+    if module is not None:
+        try:
+            if hasattr(module, "prepare"):
+                prepared = module.prepare(records, args)
+            rules.extend(module.rules_for(args))
+        except Exception as error:  # a broken rule module must not hide the generic results
+            log.exception("rule module %s failed", module.__name__)
+            entries.append(_broken_entry(module.__name__, error))
+    rules = [rule for rule in rules if not rule.applies_to or args.form in rule.applies_to]
+    entries.extend(_run_rules(rules, prepared, args))
+    statistics: list[dict[str, object]] = []
+    if module is not None and hasattr(module, "statistics"):
+        try:
+            statistics = list(module.statistics(prepared, args))
+        except Exception:
+            log.exception("statistics of %s failed", module.__name__)
+    return entries, prepared.height * len(rules), statistics
+
+
+def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
+    entries: list[ReportEntry] = []
+    for rule in rules:
+        try:
+            entries.extend(rule.check(records, args))
+        except Exception as error:  # recorded as broken; the other rules still run
+            log.exception("rule %r failed", rule.name)
+            entries.append(_broken_entry(rule.name, error))
+    return entries
+
+
+def _broken_entry(name: str, error: Exception) -> ReportEntry:
+    text = (f"Kontrollen kunne ikke gjennomføres på grunn av en intern feil ({type(error).__name__}: "
+            f"{error}). Kontakt brukerstøtte.")
+    return ReportEntry(Severity.ERROR, name, text)
+
+
+def _argument_entry(problem: ArgumentProblem) -> ReportEntry:
+    name = "Ukjent skjema" if problem.field == "form" else f"Ugyldig parameter: {problem.field}"
+    return ReportEntry(Severity.FATAL, name, problem.message)
+
+
+def _report(args: CheckArguments, entries: tuple[ReportEntry, ...], controls: int, started: datetime,
+            statistics: list[dict[str, object]] | None = None, encoding: str = "") -> Report:
+    return Report(
+        form=args.form, year=args.year, region=args.region, entries=entries, number_of_controls=controls,
+        started_at=started, completed_at=now(), statistics=statistics or [], encoding=encoding,
+    )

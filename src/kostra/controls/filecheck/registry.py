@@ -1,0 +1,58 @@
+"""Which rule module controls which form, imported lazily.
+
+Each rule module exposes ``rules_for(args) -> list[FileRule]`` and may expose
+``statistics(records, args) -> list[dict]`` (appended to the report when nothing blocks submission) and
+``prepare(records, args) -> pl.DataFrame`` (records the content rules see and count, e.g. accounts drop
+records whose amount is 0). A module that is not installed yet means: generic rules only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
+
+from kostra.intake.layouts import ACCOUNTS_FORMS, FAMVERN_FORMS
+
+__all__ = ["FormFamily", "family_of", "load_rule_module"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FormFamily:
+    """How a form is controlled: its rule module and whether the generic Kontroll 002 runs."""
+
+    module: str
+    runs_rule_002: bool
+
+
+_ACCOUNTS = FormFamily("kostra.controls.filecheck.accounts", runs_rule_002=False)
+_FAMILIES: dict[str, FormFamily] = {
+    # The official program does not run 002 on accounts: 003–014 check each field under their own names.
+    **{form: _ACCOUNTS for form in ACCOUNTS_FORMS},
+    "11F": FormFamily("kostra.controls.filecheck.sosialhjelp", runs_rule_002=True),
+    # Nor on 11CF, whose own rules (08–37) check the fields; we keep that to stay comparable.
+    "11CF": FormFamily("kostra.controls.filecheck.kvalifisering", runs_rule_002=False),
+    **{form: FormFamily("kostra.controls.filecheck.famvern", runs_rule_002=True) for form in FAMVERN_FORMS},
+}
+
+
+def family_of(form: str) -> FormFamily | None:
+    """The family of ``form``, or None for a form without fixed-width controls."""
+    return _FAMILIES.get(form)
+
+
+def load_rule_module(form: str) -> ModuleType | None:
+    """The rule module of ``form``; None when the form is unknown or its module does not exist (yet)."""
+    family = _FAMILIES.get(form)
+    if family is None:
+        return None
+    try:
+        return import_module(family.module)
+    except ModuleNotFoundError as error:
+        if error.name != family.module:
+            raise
+        log.info("rule module %s not installed: only generic rules run for %s", family.module, form)
+        return None
