@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -20,6 +20,7 @@ from kostra.access.roles import Principal, require_unit_access
 from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
+from kostra.controls.form_rules import form_rule_problems
 from kostra.errors import KostraError, NotFound, UsageError
 from kostra.store.models import AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
@@ -33,12 +34,6 @@ __all__ = [
     "save_draft",
     "submit",
 ]
-
-# Extra checks beyond field validation (the form rules of the rule language), plugged in by the
-# controls package so intake does not depend on it: (form, values, unit, year, lang) -> problems.
-FormRuleHook = Callable[[Form, Mapping[str, object], Unit, int, str], list[Problem]]
-form_rule_hooks: list[FormRuleHook] = []
-
 
 class FormStatus(StrEnum):
     """Reporting status of one form for one unit (as on the status board)."""
@@ -100,8 +95,7 @@ def _form(year: int, form_id: str, unit: UnitRow) -> Form:
 def _check(form: Form, values: Mapping[str, object], unit: UnitRow, year: int, lang: str) -> Validated:
     validation_unit = Unit(code=unit.code, kind=unit.kind, population=unit.population)
     validated = validate_values(form, values, unit=validation_unit, lang=lang)
-    for hook in form_rule_hooks:
-        validated.problems.extend(hook(form, validated.values, validation_unit, year, lang))
+    validated.problems.extend(form_rule_problems(form, validated.values, validation_unit, year, lang))
     return validated
 
 
