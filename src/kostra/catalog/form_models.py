@@ -1,0 +1,213 @@
+"""Form definitions as written in YAML: frozen pydantic models that reject unknown keys.
+
+This is stage one of the two-stage load (STYLE.md §Definitions 7): shapes and value types only.
+Cross-references (field ids, ``applies_when`` targets, units, years) are checked in
+``kostra.catalog.forms`` when the catalogue is resolved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Attachment",
+    "Column",
+    "Condition",
+    "Delivery",
+    "FieldDefaults",
+    "FieldType",
+    "FormField",
+    "FormFile",
+    "Option",
+    "Purpose",
+    "Section",
+    "Text",
+    "UnitKind",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldType(StrEnum):
+    """The value types a form field can have."""
+
+    INTEGER = "integer"
+    AMOUNT = "amount"
+    DECIMAL = "decimal"
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    TEXT = "text"
+    ORGNR = "orgnr"
+    TABLE = "table"
+
+
+NUMERIC_TYPES = frozenset({FieldType.INTEGER, FieldType.AMOUNT, FieldType.DECIMAL})
+CHOICE_TYPES = frozenset({FieldType.SINGLE_CHOICE, FieldType.MULTIPLE_CHOICE})
+
+
+class Purpose(StrEnum):
+    """Why a field is collected (drives what is published and what is only checked)."""
+
+    PUBLISHED = "published"
+    CONTROL_ONLY = "control_only"
+    CALCULATION_BASIS = "calculation_basis"
+    GUIDANCE = "guidance"
+    OTHER_AGENCY = "other_agency"
+
+
+class UnitKind(StrEnum):
+    """Kinds of reporting units."""
+
+    MUNICIPALITY = "municipality"
+    OSLO_DISTRICT = "oslo_district"
+    COUNTY = "county"
+    INSTITUTION = "institution"
+
+
+class Delivery(StrEnum):
+    """How a form is delivered: filled in the portal, as a file attachment, or as an accounts file."""
+
+    WEB = "web"
+    FILE = "file"
+    ACCOUNTS = "accounts"
+
+
+class Text(_Frozen):
+    """A text in bokmål and English."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Option(_Frozen):
+    """One answer option of a choice field."""
+
+    code: str = Field(min_length=1)
+    label: Text
+
+
+class Condition(_Frozen):
+    """When a field applies. Exactly one kind per condition; combine with ``all``/``any``/``not``.
+
+    ``field`` with ``equals`` (yes/no or choice code), ``one_of`` (choice codes) or ``greater_than``
+    (number) depends on an earlier answer; ``unit_kind`` and ``min_population`` depend on the unit only.
+    """
+
+    field: str | None = None
+    equals: bool | str | None = None
+    one_of: tuple[str, ...] | None = None
+    greater_than: float | None = None
+    unit_kind: UnitKind | tuple[UnitKind, ...] | None = None
+    min_population: int | None = Field(default=None, ge=0)
+    all: tuple[Condition, ...] | None = None
+    any: tuple[Condition, ...] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        kinds = [name for name in ("field", "unit_kind", "min_population", "all", "any", "not_")
+                 if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a condition needs exactly one of field, unit_kind, min_population, all, any, not;"
+                             f" got {kinds or 'none'}")
+        tests = [t for t in ("equals", "one_of", "greater_than") if getattr(self, t) is not None]
+        if self.field is not None and len(tests) != 1:
+            raise ValueError("a field condition needs exactly one of equals, one_of, greater_than")
+        if self.field is None and tests:
+            raise ValueError(f"{tests[0]} is only allowed together with field")
+        return self
+
+    def unit_kinds(self) -> tuple[UnitKind, ...]:
+        """The unit kinds of a ``unit_kind`` condition as a tuple."""
+        if self.unit_kind is None:
+            return ()
+        return self.unit_kind if isinstance(self.unit_kind, tuple) else (self.unit_kind,)
+
+
+class _ValueSpec(_Frozen):
+    """What fields and table columns share: identity, type, unit and limits."""
+
+    name: str
+    label: Text
+    help: Text | None = None
+    type: FieldType
+    unit: str | None = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    plausible_max: float | None = None
+    decimals: int = Field(default=0, ge=0, le=6)
+    max_length: int | None = Field(default=None, gt=0)
+    options: tuple[Option, ...] | None = None
+
+
+class Column(_ValueSpec):
+    """A column of a table field; each row holds one value per column."""
+
+
+class FormField(_ValueSpec):
+    """One question of a form."""
+
+    id: str
+    applies_when: Condition | None = None
+    purpose: Purpose
+    recipients: tuple[str, ...] = Field(min_length=1)
+    minutes: float = Field(ge=0)
+    prefilled: bool = False
+    columns: tuple[Column, ...] | None = None
+    min_rows: int | None = Field(default=None, ge=0)
+    max_rows: int | None = Field(default=None, ge=1)
+
+
+class Section(_Frozen):
+    """A numbered part of a form (``Del 2 Leger``)."""
+
+    id: str
+    title: Text
+    fields: tuple[FormField, ...] = Field(min_length=1)
+
+
+class Attachment(_Frozen):
+    """The file that file and accounts forms are delivered as."""
+
+    form: str
+    layout: str
+    record_length: int = Field(gt=0)
+    minutes: float = Field(ge=0)
+
+
+class FieldDefaults(_Frozen):
+    """Form-wide defaults merged into every field that does not set the key itself."""
+
+    purpose: Purpose | None = None
+    recipients: tuple[str, ...] | None = None
+    minutes: float | None = Field(default=None, ge=0)
+    prefilled: bool | None = None
+
+
+class FormFile(_Frozen):
+    """One form of one reporting year, as written in ``definitions/<year>/forms/<id>.yaml``."""
+
+    kind: Literal["form"]
+    version: Literal[1]
+    year: int
+    id: str
+    name: Text
+    description: Text
+    unit_kinds: tuple[UnitKind, ...] = Field(min_length=1)
+    reported_by: tuple[str, ...] = ()
+    one_per: UnitKind | None = None
+    deadline: date
+    allows_nil: bool = True
+    delivery: Delivery
+    attachment: Attachment | None = None
+    changes: tuple[Text, ...] = ()
+    field_defaults: FieldDefaults | None = None
+    sections: tuple[Section, ...] = ()

@@ -1,0 +1,113 @@
+"""``kostra definitions``: check the form definitions and list forms and fields per reporting year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kostra.catalog.burden import unit_minutes
+from kostra.catalog.form_models import Condition
+from kostra.catalog.forms import Catalog, available_years, load_catalog, load_catalog_from
+from kostra.cli import KostraClickException
+from kostra.cli.output import format_option, render, year_option
+from kostra.errors import KostraError
+
+__all__ = ["definitions"]
+
+
+@click.group()
+def definitions() -> None:
+    """Form definitions: versioned YAML per reporting year, validated on load."""
+
+
+def _catalog(year: int, root: Path | None = None) -> Catalog:
+    try:
+        return load_catalog(year) if root is None else load_catalog_from(root, year)
+    except KostraError as error:
+        raise KostraClickException(str(error)) from error
+
+
+@definitions.command()
+@year_option(required=False, help_text="Reporting year to check (default: every year with definitions).")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Definitions folder holding <year>/forms (default: the packaged definitions).")
+def check(year: int | None, root: Path | None) -> None:
+    """Load and validate every form definition; exit 2 naming file, item and line on the first error."""
+    years = (year,) if year is not None else available_years(root)
+    if not years:
+        raise KostraClickException(f"no form definitions found in {root or 'the package'}")
+    for one in years:
+        catalog = _catalog(one, root)
+        forms = catalog.forms()
+        fields = sum(len(f.fields()) for f in forms)
+        web = sum(1 for f in forms if f.definition.delivery.value == "web")
+        click.echo(f"{one}: {len(forms)} forms ({web} web), {fields} fields: OK")
+
+
+@definitions.command()
+@year_option()
+@format_option()
+def forms(year: int, output_format: str) -> None:
+    """List the forms of a year with deadline, field count and estimated minutes per unit."""
+    rows = [
+        {
+            "form": f.id,
+            "name": f.definition.name.nb,
+            "delivery": f.definition.delivery.value,
+            "deadline": f.definition.deadline,
+            "unit_kinds": ",".join(k.value for k in f.definition.unit_kinds),
+            "fields": len(f.fields()),
+            "minutes_per_unit": round(unit_minutes(f, None), 1),
+        }
+        for f in _catalog(year).forms()
+    ]
+    click.echo(render(rows, output_format))
+
+
+@definitions.command()
+@year_option()
+@click.option("--form", "form_id", required=True, help="Official form id, e.g. 5, PSYK, 0A.")
+@format_option()
+def fields(year: int, form_id: str, output_format: str) -> None:
+    """List the fields of one form: id, name, type, unit, when it applies, purpose and minutes."""
+    try:
+        form = _catalog(year).form(form_id)
+    except KostraError as error:
+        raise KostraClickException(str(error)) from error
+    rows = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "label": f.label.nb,
+            "type": f.type.value,
+            "unit": f.unit or "",
+            "required": f.required,
+            "applies_when": describe_condition(f.applies_when) if f.applies_when else "",
+            "purpose": f.purpose.value,
+            "recipients": ",".join(f.recipients),
+            "minutes": f.minutes,
+            "prefilled": f.prefilled,
+        }
+        for f in form.fields()
+    ]
+    click.echo(render(rows, output_format))
+
+
+def describe_condition(cond: Condition) -> str:
+    """A short readable form of an ``applies_when`` condition, e.g. ``3.1 in (sykehjem, aldershjem)``."""
+    if cond.all is not None:
+        return " and ".join(f"({describe_condition(c)})" for c in cond.all)
+    if cond.any is not None:
+        return " or ".join(f"({describe_condition(c)})" for c in cond.any)
+    if cond.not_ is not None:
+        return f"not ({describe_condition(cond.not_)})"
+    if cond.unit_kind is not None:
+        return "unit is " + "/".join(k.value for k in cond.unit_kinds())
+    if cond.min_population is not None:
+        return f"population >= {cond.min_population}"
+    if cond.one_of is not None:
+        return f"{cond.field} in ({', '.join(cond.one_of)})"
+    if cond.greater_than is not None:
+        return f"{cond.field} > {cond.greater_than:g}"
+    return f"{cond.field} = {str(cond.equals).lower()}"
