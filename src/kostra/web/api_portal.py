@@ -1,0 +1,178 @@
+"""JSON API for vendors' systems: tokens, the caller's forms, drafts, submission and nil returns.
+
+Same services and rules as the pages. Errors share one shape: ``{"ok": false, "error", "errors", "status"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Form, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from kostra.access import authenticate, create_token
+from kostra.catalog.validation import Problem
+from kostra.errors import AccessDenied, UsageError
+from kostra.intake import submissions
+from kostra.intake.overview import unit_forms
+from kostra.store.models import Submission
+from kostra.web.deps import ApiUser, Db
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["reporting"])
+
+# Draft-blocking codes: answers that cannot be stored as what they claim to be. A missing
+# required answer or a failed cross-field rule is normal while a draft is being filled in.
+_NOT_BLOCKING_DRAFT = {"missing", "not_applicable", "above_plausible", "prefill_unconfirmed"}
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class FormOut(BaseModel):
+    form: str
+    name: str
+    unit: str
+    unit_name: str
+    deadline: date
+    status: str
+    version: int | None
+
+
+class ProblemOut(BaseModel):
+    field_id: str
+    field_name: str
+    code: str
+    severity: str
+    message: str
+    row: int | None = None
+
+
+class ReceiptOut(BaseModel):
+    receipt_id: str
+    version: int
+    state: str
+    content_hash: str
+    submitted_at: datetime
+    submitted_by: str
+
+
+class SubmissionOut(BaseModel):
+    year: int
+    form: str
+    unit: str
+    status: str
+    values: dict[str, object]
+    problems: list[ProblemOut]
+    blocking: bool = Field(description="true when errors prevent submission")
+    history: list[ReceiptOut]
+
+
+class DraftIn(BaseModel):
+    values: dict[str, object]
+    comments: dict[str, str] = {}
+
+
+class SubmitIn(BaseModel):
+    comments: dict[str, str] = {}
+    confirm_warnings: bool = False
+
+
+class NilIn(BaseModel):
+    reason: str = ""
+
+
+def _problem(p: Problem) -> ProblemOut:
+    return ProblemOut(field_id=p.field_id, field_name=p.field_name, code=p.code, severity=p.severity.name,
+                      message=p.message, row=p.row)
+
+
+def _receipt(s: Submission) -> ReceiptOut:
+    return ReceiptOut(receipt_id=s.receipt_id, version=s.version, state=s.state, content_hash=s.content_hash,
+                      submitted_at=s.created_at, submitted_by=s.created_by)
+
+
+def _out(state: submissions.FormState) -> SubmissionOut:
+    return SubmissionOut(year=state.year, form=state.form.id, unit=state.unit.code, status=state.status.value,
+                         values=state.values, problems=[_problem(p) for p in state.problems],
+                         blocking=not state.validated.ok, history=[_receipt(s) for s in state.history])
+
+
+def _unprocessable(message: str, problems: list[Problem]) -> JSONResponse:
+    errors = [_problem(p).model_dump() | {"field": p.field_name or p.field_id} for p in problems]
+    return JSONResponse({"ok": False, "error": message, "errors": errors, "status": 422}, status_code=422)
+
+
+@router.post("/token", response_model=TokenOut, summary="Exchange user name and password for a bearer token")
+def token(session: Db, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> TokenOut | JSONResponse:
+    try:
+        principal = authenticate(session, username, password)
+    except AccessDenied as error:
+        return JSONResponse({"ok": False, "error": str(error), "errors": [], "status": 401}, status_code=401)
+    value, expires = create_token(session, principal)
+    session.commit()
+    return TokenOut(access_token=value, expires_at=expires)
+
+
+@router.get("/forms", response_model=list[FormOut], summary="The caller's forms for a year, with status")
+def forms(session: Db, principal: ApiUser, year: Annotated[int, Query(ge=2000, le=2100)],
+          unit: Annotated[str | None, Query(description="unit code (statisticians only)")] = None) -> list[FormOut]:
+    unit_code = unit or principal.unit_code
+    if unit_code is None:
+        raise UsageError("statisticians must name a unit with ?unit=")
+    rows = unit_forms(session, principal, year=year, unit_code=unit_code)
+    return [FormOut(form=r.form_id, name=r.name_nb, unit=r.unit_code, unit_name=r.unit_name, deadline=r.deadline,
+                    status=r.status.value, version=r.version) for r in rows]
+
+
+@router.get("/submissions/{year}/{form}/{unit}", response_model=SubmissionOut, summary="Read a form's answers")
+def read(session: Db, principal: ApiUser, year: int, form: str, unit: str, lang: str = "nb") -> SubmissionOut:
+    return _out(submissions.form_state(session, principal, year=year, form_id=form, unit_code=unit, lang=lang))
+
+
+@router.put("/submissions/{year}/{form}/{unit}", response_model=SubmissionOut,
+            summary="Save a draft; the answer includes the control results",
+            responses={422: {"description": "values that cannot be stored as what they claim to be"}})
+def save(session: Db, principal: ApiUser, year: int, form: str, unit: str, body: Annotated[DraftIn, Body()],
+         lang: str = "nb") -> SubmissionOut | JSONResponse:
+    state = submissions.save_draft(session, principal, year=year, form_id=form, unit_code=unit,
+                                   values=body.values, comments=body.comments, lang=lang)
+    invalid = [p for p in state.problems if p.severity.blocks_submission and p.code not in _NOT_BLOCKING_DRAFT
+               and not p.code.startswith("rule:") and (p.field_name in body.values or p.field_id in body.values)]
+    if invalid:
+        session.rollback()  # nothing already stored is changed by a refused request
+        return _unprocessable("invalid values: nothing was saved", invalid)
+    session.commit()
+    return _out(state)
+
+
+@router.post("/submissions/{year}/{form}/{unit}/submit", response_model=ReceiptOut,
+             summary="Submit the saved draft as a new version",
+             responses={422: {"description": "errors or unexplained warnings block submission"}})
+def submit(session: Db, principal: ApiUser, year: int, form: str, unit: str,
+           body: Annotated[SubmitIn | None, Body()] = None, lang: str = "nb") -> ReceiptOut | JSONResponse:
+    body = body or SubmitIn()
+    try:
+        receipt = submissions.submit(session, principal, year=year, form_id=form, unit_code=unit,
+                                     comments=body.comments, confirm_warnings=body.confirm_warnings, lang=lang)
+    except submissions.SubmissionBlocked as blocked:
+        session.rollback()
+        return _unprocessable(str(blocked), blocked.problems)
+    session.commit()
+    return _receipt(receipt)
+
+
+@router.post("/submissions/{year}/{form}/{unit}/nil", response_model=ReceiptOut,
+             summary="Declare that the unit has nothing to report on this form")
+def nil(session: Db, principal: ApiUser, year: int, form: str, unit: str,
+        body: Annotated[NilIn | None, Body()] = None) -> ReceiptOut:
+    receipt = submissions.declare_nil(session, principal, year=year, form_id=form, unit_code=unit,
+                                      reason=(body or NilIn()).reason)
+    session.commit()
+    return _receipt(receipt)
