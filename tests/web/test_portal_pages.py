@@ -1,0 +1,88 @@
+"""The portal pages without a browser: login, CSRF, htmx feedback, submit, receipt, JSON twins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from kostra.settings import Settings
+from kostra.store import create_engine_for
+from kostra.web.app import create_app
+from tests.factories import PASSWORD, add_units_and_users, form5_values
+
+PAGE = "/portal/2025/5/974600951"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    from kostra.store import upgrade
+
+    upgrade(url)
+    engine = create_engine_for(url)
+    with Session(engine) as session:
+        add_units_and_users(session)
+    engine.dispose()
+    with TestClient(create_app(Settings(home=tmp_path, database_url=url))) as test_client:
+        yield test_client
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]  # type: ignore[index]
+
+
+def _login(client: TestClient, username: str) -> None:
+    token = _csrf(client.get("/login").text)
+    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 200 and "/portal/2025/" in str(answer.url)
+
+
+def test_pages_need_login_and_keep_the_target(client: TestClient) -> None:
+    answer = client.get(PAGE, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=")
+
+
+def test_login_without_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/login")
+    answer = client.post("/login", data={"username": "demo-3401", "password": PASSWORD})
+    assert answer.status_code == 403 and "CSRF" in answer.text
+
+
+def test_fill_in_with_htmx_feedback_then_submit(client: TestClient) -> None:
+    _login(client, "demo-3401")
+    page = client.get(PAGE)
+    token = _csrf(page.text)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    feedback = client.post(f"{PAGE}/save", data=form5_values(rom_i_alt="sekstito"), headers=headers)
+    assert feedback.status_code == 200 and "<html" not in feedback.text
+    assert re.search(r'id="msg-rom_i_alt"[^>]*>.*sekstito', feedback.text, re.S)
+    fixed = client.post(f"{PAGE}/save", data=form5_values(), headers=headers)
+    assert "msg-rom_i_alt" in fixed.text and "sekstito" not in fixed.text
+    receipt = client.post(f"{PAGE}/submit", data={**form5_values(), "csrf_token": token})
+    assert receipt.status_code == 200 and 'id="receipt-id">K2025-5-974600951-1-' in receipt.text
+    assert client.get(f"{PAGE}.json").json()["status"] == "submitted"
+
+
+def test_blocked_submit_shows_what_to_fix_and_keeps_the_answers(client: TestClient) -> None:
+    _login(client, "demo-3401")
+    token = _csrf(client.get(PAGE).text)
+    answer = client.post(f"{PAGE}/submit", data={**form5_values(plasser_demens="-4"), "csrf_token": token})
+    assert answer.status_code == 422 and 'id="blocking"' in answer.text
+    assert 'value="-4"' in client.get(PAGE).text
+
+
+def test_other_municipality_gets_403_page(client: TestClient) -> None:
+    _login(client, "demo-3405")
+    answer = client.get(PAGE)
+    assert answer.status_code == 403 and "Kongsvinger" not in answer.text
+
+
+def test_english_form_page(client: TestClient) -> None:
+    _login(client, "demo-3401")
+    page = client.get(f"{PAGE}?lang=en")
+    assert "Health and care institution" in page.text and 'lang="en"' in page.text
