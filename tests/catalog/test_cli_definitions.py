@@ -17,6 +17,35 @@ def test_check_all_years() -> None:
     assert result.exit_code == 0, result.output
     forms = len(load_catalog(2025).forms())
     assert f"2025: {forms} forms" in result.output and "2024:" in result.output
+    assert " 0 rules" not in result.output
+
+
+def test_check_runs_the_rule_cases(tmp_path: Path) -> None:
+    write_form(tmp_path, MINIMAL_FORM)
+    rules = tmp_path / "2025" / "rules"
+    rules.mkdir()
+    text = """kind: rules
+version: 1
+form: skjema9
+rules:
+  - name: t_plasser
+    label: {nb: "Plasser", en: "Places"}
+    expr: "har_tilbud implies plasser > 0"
+    cases:
+      - given: {har_tilbud: true, plasser: 0}
+        expect: pass
+"""
+    (rules / "9.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(definitions, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"line {line_of(text, '- given')}, rule 't_plasser': case expects pass, the rule gives fail" \
+        in result.output
+    (rules / "9.yaml").write_text(text.replace("plasser > 0", "plasser >= 0"), encoding="utf-8")
+    result = CliRunner().invoke(definitions, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 0 and "2025: 1 forms (1 web), 4 fields, 1 rules: OK" in result.output
+    (rules / "9.yaml").write_text(text.replace("plasser > 0", "senger > 0"), encoding="utf-8")
+    result = CliRunner().invoke(definitions, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 2 and "senger" in result.output
 
 
 def test_check_reports_file_item_and_line(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import click
 
 from kostra.catalog.burden import unit_minutes
 from kostra.catalog.form_models import Condition
-from kostra.catalog.forms import Catalog, available_years, load_catalog, load_catalog_from
+from kostra.catalog.forms import DEFINITIONS_ROOT, Catalog, available_years, load_catalog, load_catalog_from
 from kostra.cli import KostraClickException
 from kostra.cli.output import format_option, render, year_option
 from kostra.errors import KostraError
@@ -42,7 +42,31 @@ def check(year: int | None, root: Path | None) -> None:
         forms = catalog.forms()
         fields = sum(len(f.fields()) for f in forms)
         web = sum(1 for f in forms if f.definition.delivery.value == "web")
-        click.echo(f"{one}: {len(forms)} forms ({web} web), {fields} fields: OK")
+        rules = _check_rules(catalog, (root or DEFINITIONS_ROOT) / str(one) / "rules")
+        click.echo(f"{one}: {len(forms)} forms ({web} web), {fields} fields, {rules} rules: OK")
+
+
+def _check_rules(catalog: Catalog, folder: Path) -> int:
+    """Type-check the year's rule files against the forms' real fields and run every embedded case."""
+    if not folder.is_dir():
+        return 0
+    # imported here: the rule language is only needed by this command
+    from kostra.catalog.rules import load_rules
+    from kostra.controls.language import Schema, run_case
+
+    schema = Schema.from_mapping(catalog.schema_mapping())
+    try:
+        rules = load_rules([folder], schema, year=catalog.year)
+    except KostraError as error:
+        raise KostraClickException(str(error)) from error
+    for rule in rules:
+        for case in rule.cases:
+            outcome = run_case(rule, case, schema)
+            if outcome != case.expect:
+                raise KostraClickException(
+                    f"{rule.file}, line {case.line}, rule {rule.name!r}: case expects {case.expect.value}, "
+                    f"the rule gives {outcome.value}")
+    return len(rules)
 
 
 @definitions.command()
