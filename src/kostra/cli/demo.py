@@ -17,11 +17,14 @@ __all__ = ["demo"]
 @click.command()
 @click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="Statistics year to build.")
 @click.option("--seed", type=int, default=2025, show_default=True, help="Seed for the synthetic data.")
+@click.option("--units", "limit_units", type=click.IntRange(min=1), default=None,
+              help="Only this many municipalities (plus Oslo, 3401 and district 030102), for a quick build.")
 @click.option("--no-serve", is_flag=True, help="Only build the database; do not start the web app.")
 @click.option("--host", default=None, help="Address for the web app (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port for the web app (default 8000).")
 @click.pass_obj
-def demo(settings: Settings, year: int, seed: int, no_serve: bool, host: str | None, port: int | None) -> None:
+def demo(settings: Settings, year: int, seed: int, limit_units: int | None, no_serve: bool, host: str | None,
+         port: int | None) -> None:
     """Build a demonstration year on an embedded database, then serve it.
 
     Creates the database (SQLite in KOSTRA_HOME unless KOSTRA_DATABASE_URL is set), loads
@@ -33,8 +36,9 @@ def demo(settings: Settings, year: int, seed: int, no_serve: bool, host: str | N
     valid = reference_years()
     if year not in range(min(valid), max(valid) + 2):
         raise click.BadParameter(f"{year} is outside {min(valid)}–{max(valid) + 1}", param_hint="--year")
+    _echo_users()
     with _bars() as start_step:
-        summaries = build_demo(settings, DemoOptions(year=year, seed=seed), start_step)
+        summaries = build_demo(settings, DemoOptions(year=year, seed=seed, limit_units=limit_units), start_step)
     for line in summaries:
         click.echo(f"  {line}", err=True)
     click.echo(f"Demo year {year} built in {settings.home.resolve()}.", err=True)
@@ -43,6 +47,14 @@ def demo(settings: Settings, year: int, seed: int, no_serve: bool, host: str | N
 
         click.echo(f"Serving on http://{host or settings.host}:{port or settings.port}/ (Ctrl+C stops).", err=True)
         run_server(settings, host, port)
+
+
+def _echo_users() -> None:
+    """The demo users, shown at start-up (also listed in the README)."""
+    click.echo("Demo users, all with password 'demo':", err=True)
+    click.echo("  statistiker (statistician), admin (administrator),", err=True)
+    click.echo("  demo-3401 (Kongsvinger), demo-030102 (Oslo, Grünerløkka) … and demo-<code> for every", err=True)
+    click.echo("  municipality, Oslo district and private institution (organisation number).", err=True)
 
 
 @contextmanager

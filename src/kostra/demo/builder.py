@@ -7,7 +7,8 @@ Each step is a small function registered in ``STEPS``; later features add their 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -25,10 +26,17 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class DemoOptions:
-    """What to build: the statistics year and the seed every random choice derives from."""
+    """What to build: the statistics year and the seed every random choice derives from.
+
+    ``limit_units`` keeps only that many municipalities (plus ``always_units``) for quick builds;
+    ``home`` is where files such as the seeded-error ledger go (KOSTRA_HOME when built by build_demo).
+    """
 
     year: int = DEFAULT_YEAR
     seed: int = 2025
+    limit_units: int | None = None
+    always_units: tuple[str, ...] = ("0301", "3401", "030102")
+    home: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,29 @@ def _load_reference(session: Session, options: DemoOptions, progress: Progress) 
     return f"reference data: {loaded}"
 
 
+def _units(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.reporting_year import units_step
+
+    return units_step(session, options, progress)
+
+
+def _previous_year(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.reporting_year import previous_year_step
+
+    return previous_year_step(session, options, progress)
+
+
+def _current_year(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.reporting_year import current_year_step
+
+    return current_year_step(session, options, progress)
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
+    DemoStep("units", "Creating units and demo users", _units),
+    DemoStep("previous-year", "Filling in last year's forms", _previous_year),
+    DemoStep("current-year", "Filling in this year's forms", _current_year),
 ]
 
 
@@ -60,6 +89,7 @@ def build_demo(settings: Settings, options: DemoOptions,
     CLI shows a progress bar; tests pass nothing).
     """
     settings.ensure_home()
+    options = options if options.home is not None else replace(options, home=settings.home)
     url = settings.effective_database_url
     upgrade(url)
     engine = create_engine_for(url)
