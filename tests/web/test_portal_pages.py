@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.factories import PASSWORD, add_units_and_users, form5_values
 
 from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.web.app import create_app
-from tests.factories import PASSWORD, add_units_and_users, form5_values
 
 PAGE = "/portal/2025/5/974600951"
 
@@ -86,3 +86,24 @@ def test_english_form_page(client: TestClient) -> None:
     _login(client, "demo-3401")
     page = client.get(f"{PAGE}?lang=en")
     assert "Health and care institution" in page.text and 'lang="en"' in page.text
+
+
+def test_upload_an_attachment_shows_the_control_report_and_gates_submission(client: TestClient) -> None:
+    from kostra.demo.generate_sosial import generate
+
+    _login(client, "demo-3401")
+    page = "/portal/2025/11/3401"
+    token = _csrf(client.get(page).text)
+    blocked = client.post(f"{page}/submit", data={"csrf_token": token})
+    assert blocked.status_code == 422 and "11F" in blocked.text
+    bad = generate("11F", 2025, "340100", 20, seed=3, errors=("too_many_children",))
+    shown = client.post(f"{page}/upload", data={"csrf_token": token}, files={"file": ("sosialhjelp.dat", bad)})
+    assert 'id="attachment-severity">ERROR' in shown.text and "Kontroll 13" in shown.text
+    assert client.post(f"{page}/submit", data={"csrf_token": token}).status_code == 422
+    good = generate("11F", 2025, "340100", 20, seed=3)
+    client.post(f"{page}/upload", data={"csrf_token": token}, files={"file": ("sosialhjelp.dat", good)})
+    report = client.get(f"{page}/attachment")
+    assert report.status_code == 200 and "Ingen feil funnet" in report.text
+    contact = {"ansvarlig_navn": "Ola Nordmann", "ansvarlig_epost": "ola@kongsvinger.kommune.no"}
+    receipt = client.post(f"{page}/submit", data={"csrf_token": token, **contact})
+    assert receipt.status_code == 200 and "K2025-11-3401-1-" in receipt.text

@@ -1,7 +1,7 @@
 """Fast reading of fixed-width KOSTRA files into a Polars frame, one string column per layout field.
 
-The bytes are decoded once (valid UTF-8 → UTF-8, anything else → ISO-8859-1, which never fails), split into
-lines by Polars, and the columns are cut with vectorised ``str.slice``: no Python object per record.
+The bytes are split into lines and validated as UTF-8 by Polars (anything else is decoded as ISO-8859-1,
+which never fails), and the columns are cut with vectorised ``str.slice``: no Python object per record.
 As in the official program, ``\\r`` line ends are accepted and empty lines are dropped, but every record
 keeps its original 1-based line number in column ``line``.
 """
@@ -51,22 +51,60 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_lines(data: bytes) -> SourceLines:
-    """Split file bytes into the non-empty lines with their original line numbers."""
-    text, encoding = decode(data)
-    if not text:
-        empty = pl.DataFrame(schema={TEXT_COLUMN: pl.Utf8, LINE_COLUMN: pl.Int64})
-        return SourceLines(empty, encoding, text)
-    lines = pl.concat([pl.Series(TEXT_COLUMN, chunk.split("\n"), dtype=pl.Utf8) for chunk in _chunks(text)])
-    frame = (
-        pl.DataFrame({TEXT_COLUMN: lines})
-        .with_row_index(LINE_COLUMN, offset=1)
-        .select(
-            pl.col(TEXT_COLUMN).str.strip_suffix("\r"),
-            pl.col(LINE_COLUMN).cast(pl.Int64),
-        )
-        .filter(pl.col(TEXT_COLUMN).str.len_bytes() > 0)
+    """Split file bytes into the non-empty lines with their original line numbers.
+
+    Valid UTF-8 is split as bytes and validated by Polars (no decoded copy of the whole file is built);
+    only other files are decoded as ISO-8859-1 first.
+    """
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if len(data) <= 16 + bom:  # tiny files: Kontroll 000 needs the decoded text
+        text, encoding = decode(data)
+        if not text:
+            empty = pl.DataFrame(schema={TEXT_COLUMN: pl.Utf8, LINE_COLUMN: pl.Int64})
+            return SourceLines(empty, encoding, text)
+        return SourceLines(_frame(_split_text(text), "\r" in text), encoding, text)
+    try:
+        lines = _split_bytes(data, bom).cast(pl.Utf8)
+    except pl.exceptions.PolarsError:  # not valid UTF-8
+        text = data.decode("latin-1")
+        return SourceLines(_frame(_split_text(text), "\r" in text), "ISO-8859-1", "")
+    return SourceLines(_frame(lines, b"\r" in data), "UTF-8", "")
+
+
+def _frame(lines: pl.Series, has_cr: bool) -> pl.DataFrame:
+    """The lines frame: ``\\r`` line ends stripped, numbered from 1, empty lines dropped.
+
+    Columns are only rewritten when needed (a line end ``\\r``, an empty line), to keep one copy in memory.
+    """
+    frame = pl.DataFrame({TEXT_COLUMN: lines}).with_row_index(LINE_COLUMN, offset=1)
+    frame = frame.select(
+        pl.col(TEXT_COLUMN).str.strip_suffix("\r") if has_cr else pl.col(TEXT_COLUMN),
+        pl.col(LINE_COLUMN).cast(pl.Int64),
     )
-    return SourceLines(frame, encoding, text if len(text) <= 16 else "")
+    empty = frame[TEXT_COLUMN].str.len_bytes() == 0
+    empties = empty.sum()
+    if empties == 1 and empty[-1]:  # only the end of the last line: a slice, not a copy
+        return frame.head(frame.height - 1)
+    if empties:
+        frame = frame.filter(~empty)
+    return frame
+
+
+def _split_text(text: str) -> pl.Series:
+    return pl.concat([pl.Series(TEXT_COLUMN, chunk.split("\n"), dtype=pl.Utf8) for chunk in _chunks(text)])
+
+
+def _split_bytes(data: bytes, start: int, size: int = 1 << 22) -> pl.Series:
+    """The lines of ``data[start:]`` as a Binary series, split piecewise (as :func:`_chunks`)."""
+    pieces: list[pl.Series] = []
+    while True:
+        end = data.find(b"\n", start + size)
+        if end < 0:
+            pieces.append(pl.Series(TEXT_COLUMN, data[start:].split(b"\n"), dtype=pl.Binary))
+            break
+        pieces.append(pl.Series(TEXT_COLUMN, data[start:end].split(b"\n"), dtype=pl.Binary))
+        start = end + 1
+    return pl.concat(pieces, rechunk=False)
 
 
 def _chunks(text: str, size: int = 1 << 22) -> list[str]:

@@ -22,7 +22,8 @@ from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.form_rules import form_rule_problems
 from kostra.errors import KostraError, NotFound, UsageError
-from kostra.store.models import AuditEvent, Draft, Submission, utcnow
+from kostra.intake.attachments import latest_attachment
+from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
 
 __all__ = [
@@ -68,6 +69,7 @@ class FormState:
     latest: Submission | None = None
     history: list[Submission] = field(default_factory=list)
     prefill: dict[str, object] = field(default_factory=dict)
+    attachment: Attachment | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -154,9 +156,11 @@ def form_state(session: Session, principal: Principal, *, year: int, form_id: st
         values, comments, confirmed = dict(prefill), {}, set()
     validated = _check(form, values, unit, year, lang)
     unconfirmed = {name: value for name, value in prefill.items() if name not in confirmed}
+    attachment = latest_attachment(session, year=year, form_id=form_id, unit_code=unit_code) \
+        if form.definition.attachment else None
     return FormState(year=year, form=form, unit=unit, values=values, validated=validated,
                      status=_status(latest, draft), comments=comments, latest=latest, history=history,
-                     prefill=unconfirmed)
+                     prefill=unconfirmed, attachment=attachment)
 
 
 def _draft(session: Session, year: int, form_id: str, unit_code: str) -> Draft | None:
@@ -203,7 +207,23 @@ def blocking_problems(state: FormState, comments: Mapping[str, str], confirm_war
                      and not comments.get(problem_key(p), "").strip()]
     blocking += [Problem(name, name, "prefill_unconfirmed", Severity.ERROR, _prefill_message(name, lang))
                  for name in state.prefill]
-    return blocking
+    return blocking + _attachment_problems(state, lang)
+
+
+def _attachment_problems(state: FormState, lang: str) -> list[Problem]:
+    """A file form needs a controlled attachment without errors before it can be submitted."""
+    spec = state.form.definition.attachment
+    if spec is None:
+        return []
+    if state.attachment is None:
+        text = (f"Attach the {spec.form} file before submitting" if lang == "en"
+                else f"Last opp {spec.form}-filen før innsending")
+        return [Problem("", "", "attachment_missing", Severity.ERROR, text)]
+    if Severity[state.attachment.severity].blocks_submission:
+        text = (f"The file {state.attachment.filename} has errors: correct it and upload it again" if lang == "en"
+                else f"Filen {state.attachment.filename} har feil: rett den og last den opp på nytt")
+        return [Problem("", "", "attachment_errors", Severity.ERROR, text)]
+    return []
 
 
 def _prefill_message(name: str, lang: str) -> str:
@@ -217,8 +237,10 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
            lang: str = "nb") -> Submission:
     """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix."""
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
-    if state.status in (FormStatus.SUBMITTED, FormStatus.SUBMITTED_WITH_WARNINGS, FormStatus.NIL) \
-            and _draft(session, year, form_id, unit_code) is None:
+    unchanged = _draft(session, year, form_id, unit_code) is None and (
+        state.attachment is None or state.latest is None
+        or state.attachment.uploaded_at.replace(tzinfo=None) <= state.latest.created_at.replace(tzinfo=None))
+    if state.status in (FormStatus.SUBMITTED, FormStatus.SUBMITTED_WITH_WARNINGS, FormStatus.NIL) and unchanged:
         raise UsageError("nothing has changed since the last submission")
     all_comments = {**state.comments, **(comments or {})}
     blocking = blocking_problems(state, all_comments, confirm_warnings, lang)
@@ -243,8 +265,9 @@ def _append(session: Session, principal: Principal, state: FormState, status: Fo
     version = (session.scalar(select(func.max(Submission.version)).where(
         Submission.year == state.year, Submission.form_id == state.form.id,
         Submission.unit_code == state.unit.code)) or 0) + 1
-    content = json.dumps({"values": values, "state": status.value}, ensure_ascii=False, sort_keys=True,
-                         default=str)
+    attachment = state.attachment.sha256 if state.attachment is not None else None
+    content = json.dumps({"values": values, "state": status.value, "attachment": attachment}, ensure_ascii=False,
+                         sort_keys=True, default=str)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     worst = Severity.OK if status is FormStatus.NIL else state.validated.worst
     submission = Submission(

@@ -5,6 +5,7 @@ Each page's model is what the HTML template shows and what the ``.json`` twin re
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -75,6 +76,21 @@ class ReceiptView(BaseModel):
     worst_severity: str
 
 
+class RuleCount(BaseModel):
+    rule: str
+    severity: str
+    count: int
+
+
+class AttachmentView(BaseModel):
+    filename: str
+    sha256: str
+    severity: str
+    uploaded_at: datetime
+    uploaded_by: str
+    rules: list[RuleCount]
+
+
 class FormPage(BaseModel):
     year: int
     form_id: str
@@ -91,6 +107,7 @@ class FormPage(BaseModel):
     history: list[ReceiptView]
     csrf: str = ""
     attachment_form: str | None = None
+    attachment: AttachmentView | None = None
 
 
 class ReceiptPage(BaseModel):
@@ -157,4 +174,18 @@ def form_page(state: FormState, lang: str, *, csrf: str = "", blocking: list[Pro
         blocking=[_problem(p, state.comments) for p in blocking or []],
         history=[receipt_view(s) for s in state.history], csrf=csrf,
         attachment_form=definition.attachment.form if definition.attachment else None,
+        attachment=_attachment(state),
     )
+
+
+def _attachment(state: FormState) -> AttachmentView | None:
+    kept = state.attachment
+    if kept is None:
+        return None
+    counts: dict[tuple[str, str], int] = {}
+    for entry in json.loads(kept.report_json).get("reportEntries", []):
+        key = (str(entry.get("ruleName", "")), str(entry.get("severity", "")))
+        counts[key] = counts.get(key, 0) + 1
+    rules = [RuleCount(rule=r, severity=sev, count=n) for (r, sev), n in sorted(counts.items())]
+    return AttachmentView(filename=kept.filename, sha256=kept.sha256, severity=kept.severity,
+                          uploaded_at=kept.uploaded_at, uploaded_by=kept.uploaded_by, rules=rules)

@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-@router.get("/index.json", summary="What the system holds (JSON twin of the start page)")
+@router.get("/index.json", name="home_json", summary="What the system holds (JSON twin of the start page)")
 def home(request: Request) -> Response:
     with request.app.state.sessions() as session:
         model = inventory(session)

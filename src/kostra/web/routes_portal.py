@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from kostra.catalog.form_models import FieldType
 from kostra.catalog.forms import Form as FormDefinition
+from kostra.controls.filecheck.report_html import render_html
 from kostra.demo.builder import DEFAULT_YEAR
 from kostra.errors import NotFound
 from kostra.intake import submissions
+from kostra.intake.attachments import MAX_UPLOAD_BYTES, control_again, upload_attachment
 from kostra.intake.overview import unit_forms
 from kostra.store.models import Submission, Unit
 from kostra.web.deps import Db, LangDep, PageUser, csrf_token, verify_csrf
@@ -35,7 +37,7 @@ def portal_home(principal: PageUser) -> Response:
 
 
 @router.get("/portal/{year}/{unit_code}")
-@router.get("/portal/{year}/{unit_code}.json")
+@router.get("/portal/{year}/{unit_code}.json", name="forms_list_json")
 def forms_list(request: Request, year: int, unit_code: str, principal: PageUser, session: Db) -> Response:
     rows = unit_forms(session, principal, year=year, unit_code=unit_code)
     unit = session.get(Unit, unit_code)
@@ -44,7 +46,7 @@ def forms_list(request: Request, year: int, unit_code: str, principal: PageUser,
 
 
 @router.get("/portal/{year}/{form_id}/{unit_code}")
-@router.get("/portal/{year}/{form_id}/{unit_code}.json")
+@router.get("/portal/{year}/{form_id}/{unit_code}.json", name="form_view_json")
 def form_view(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
               lang: LangDep) -> Response:
     state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
@@ -130,6 +132,27 @@ def _to_receipt(request: Request, receipt: Submission) -> Response:
     url = request.url_for("receipt", year=receipt.year, form_id=receipt.form_id, unit_code=receipt.unit_code,
                           version=receipt.version)
     return RedirectResponse(url, status_code=303)
+
+
+@router.post("/portal/{year}/{form_id}/{unit_code}/upload", dependencies=CSRF)
+async def upload(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+                 lang: LangDep, file: Annotated[UploadFile, File()]) -> Response:
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    upload_attachment(session, principal, form=state.form, unit=state.unit, year=year,
+                      filename=file.filename or "vedlegg.dat", data=data)
+    session.commit()
+    return RedirectResponse(request.url_for("form_view", year=year, form_id=form_id, unit_code=unit_code),
+                            status_code=303)
+
+
+@router.get("/portal/{year}/{form_id}/{unit_code}/attachment")
+def attachment_report(year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
+                      lang: LangDep) -> Response:
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    if state.attachment is None:
+        raise NotFound(f"no file attached to form {form_id} for {unit_code}")
+    return HTMLResponse(render_html(control_again(state.attachment, state.form, state.unit)))
 
 
 @router.get("/portal/{year}/{form_id}/{unit_code}/receipt/{version}")
