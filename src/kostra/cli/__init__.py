@@ -60,6 +60,15 @@ class LazyGroup(click.Group):
             if ctx.find_root().params.get("debug"):
                 raise
             raise KostraClickException(str(error)) from error
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: one line for the user, the traceback with --debug
+            if ctx.find_root().params.get("debug"):
+                raise
+            log.debug("crash", exc_info=True)
+            raise KostraClickException(
+                f"internal error ({type(error).__name__}: {error}); rerun with --debug for the traceback"
+            ) from error
 
 
 def _module_exists(module_name: str) -> bool:

@@ -73,11 +73,18 @@ def _current_year(session: Session, options: DemoOptions, progress: Progress) ->
     return current_year_step(session, options, progress)
 
 
+def _attachments(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.attachments import attachments_step
+
+    return attachments_step(session, options, progress)
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
     DemoStep("previous-year", "Filling in last year's forms", _previous_year),
     DemoStep("current-year", "Filling in this year's forms", _current_year),
+    DemoStep("attachments", "Controlling this year's file attachments", _attachments),
 ]
 
 

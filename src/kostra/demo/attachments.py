@@ -1,0 +1,88 @@
+"""Demo step: every municipality's and district's file attachments (11F, 11CF, 0A, 0B), controlled on upload.
+
+Files come from the seeded generators and go through the same upload service as the portal, so each
+keeps its control report. Most units then submit the file forms; a few upload a file with a seeded
+error and leave the form unsubmitted, as a municipality would until it has corrected its system's export.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from sqlalchemy.orm import Session
+
+from kostra.access.roles import Principal, Role
+from kostra.catalog.forms import load_catalog
+from kostra.demo.builder import DemoOptions, Progress
+from kostra.demo.generate_accounts import generate as generate_accounts
+from kostra.demo.generate_sosial import generate as generate_sosial
+from kostra.demo.reporting_year import demo_units
+from kostra.demo.units import DemoUnit
+from kostra.intake import submissions
+from kostra.intake.attachments import region_of, upload_attachment
+from kostra.store.models import Unit
+
+__all__ = ["attachments_step"]
+
+FILE_FORMS = {"11": "11F", "11C": "11CF", "0A": "0A", "0B": "0B"}
+ERROR_SHARE = 0.04
+SOSIAL_ERRORS = ("invalid_fnr", "too_many_children", "age_under_18")
+
+
+def _size(file_form: str, population: int) -> int:
+    """Records in a plausible file: recipients of social assistance are ~2–3 % of inhabitants, etc."""
+    sizes = {"11F": min(6000, max(3, population // 40)), "11CF": max(1, population // 2500),
+             "0A": min(2500, 200 + population // 100), "0B": 60}
+    return sizes[file_form]
+
+
+def _file(file_form: str, year: int, region: str, population: int, seed: int, errors: tuple[str, ...]) -> bytes:
+    n = _size(file_form, population)
+    if file_form in ("11F", "11CF"):
+        return generate_sosial(file_form, year, region, n, seed, errors=errors)
+    return generate_accounts(file_form, year, region, n, seed, scale=max(population, 500) / 10_000)
+
+
+def _contact(unit: DemoUnit) -> dict[str, object]:
+    slug = re.sub(r"[^a-z]", "", unit.name.split(" - ")[0].lower().replace("ø", "o").replace("å", "a")
+                  .replace("æ", "ae")) or "kommune"
+    return {"ansvarlig_navn": f"Saksbehandler {unit.name}", "ansvarlig_epost": f"postmottak@{slug}.kommune.no"}
+
+
+def _unit_files(session: Session, unit: DemoUnit, options: DemoOptions, rng: random.Random) -> tuple[int, int]:
+    reporter = Principal(f"demo-{unit.code}", Role.REPORTER, unit.code)
+    row = session.get(Unit, unit.code)
+    catalog = load_catalog(options.year)
+    uploaded = submitted = 0
+    for form_id, file_form in FILE_FORMS.items():
+        form = catalog.form(form_id)
+        if row is None or row.kind not in {k.value for k in form.definition.unit_kinds}:
+            continue
+        faulty = file_form in ("11F", "11CF") and rng.random() < ERROR_SHARE
+        errors = (rng.choice(SOSIAL_ERRORS),) if faulty else ()
+        data = _file(file_form, options.year, region_of(row), unit.population or 1000, rng.randrange(1 << 30), errors)
+        upload_attachment(session, reporter, form=form, unit=row, year=options.year,
+                          filename=f"{file_form}_{options.year}_{unit.code}.dat", data=data)
+        uploaded += 1
+        if not faulty:
+            values = _contact(unit) if form.fields() else {}
+            submissions.save_draft(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
+                                   values=values)
+            submissions.submit(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
+                               confirm_warnings=True)
+            submitted += 1
+    return uploaded, submitted
+
+
+def attachments_step(session: Session, options: DemoOptions, progress: Progress) -> str:
+    """Demo step: generate, control and keep every unit's files; submit the clean ones."""
+    units = [u for u in demo_units(options.year, options.seed, options.limit_units, options.always_units)
+             if u.kind in ("municipality", "oslo_district")]
+    rng = random.Random(f"attachments-{options.seed}-{options.year}")
+    uploaded = submitted = 0
+    for done, unit in enumerate(units, start=1):
+        files, forms = _unit_files(session, unit, options, rng)
+        uploaded, submitted = uploaded + files, submitted + forms
+        progress(done, len(units))
+    return f"{uploaded} file attachments controlled, {submitted} file forms submitted"
