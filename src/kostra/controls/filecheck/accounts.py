@@ -15,6 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from kostra.controls.filecheck.accounts_codes import CHURCH_FORMS, KONTOKLASSER, lists_for
+from kostra.controls.filecheck.accounts_frame import prepare_records
 from kostra.controls.filecheck.accounts_records import (
     church_record_rules,
     code_rules,
@@ -61,8 +62,11 @@ def rules_for(args: CheckArguments) -> list[FileRule]:
 
 
 def prepare(records: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
-    """The records the content rules see and count: those whose trimmed ``belop`` is not "0" (official)."""
-    return records.filter(pl.col("belop").str.strip_chars() != "0")
+    """The records the content rules see and count: those whose trimmed ``belop`` is not "0" (official).
+
+    The frame carries the rules' derived columns too (``accounts_frame.prepared``), computed once here.
+    """
+    return prepare_records(records, args)
 
 
 def check_accounts(frame: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:

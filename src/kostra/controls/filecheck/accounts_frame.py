@@ -23,7 +23,7 @@ from kostra.controls.filecheck.accounts_codes import (
 )
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry, Severity
 
-__all__ = ["lenient", "per_record", "prepared", "quarter", "sum_of", "total_entry"]
+__all__ = ["lenient", "per_record", "prepare_records", "prepared", "quarter", "sum_of", "total_entry"]
 
 _lock = threading.Lock()
 _cache: list[tuple[pl.DataFrame, str, pl.DataFrame]] = []
@@ -47,35 +47,51 @@ def _prepare(frame: pl.DataFrame, form: str) -> pl.DataFrame:
     inv = classes[1] if len(classes) == 2 else None
     f = pl.col("funksjon_kapittel").str.strip_chars()
     a = pl.col("art_sektor").str.strip_chars()
+    belop = frame["belop"].str.strip_chars()
+    keep = belop != "0"
+    if not keep.all():  # filtering copies every column: only when some record is dropped
+        frame, belop = frame.filter(keep), belop.filter(keep)
+    del keep
+    anum = pl.col("anum")
     return (
         frame.lazy()
-        .filter(pl.col("belop").str.strip_chars() != "0")
         .with_columns(
             f.alias("f"),
             a.alias("a"),
             f.cast(pl.Int64, strict=False).alias("fnum"),
             a.cast(pl.Int64, strict=False).alias("anum"),
-            pl.col("belop").str.strip_chars().cast(pl.Int64, strict=False).fill_null(0).alias("amt"),
+            belop.cast(pl.Int64, strict=False).fill_null(0).alias("amt"),
             (pl.col("kontoklasse") == pl.lit(drift)).fill_null(False).alias("drift"),
             (pl.col("kontoklasse") == pl.lit(inv)).fill_null(False).alias("inv"),
         )
         .with_columns(
-            pl.col("anum").is_between(10, 599).fill_null(False).alias("utgift"),
-            pl.col("anum").is_between(600, 999).fill_null(False).alias("inntekt"),
+            anum.is_between(10, 599).fill_null(False).alias("utgift"),
+            anum.is_between(600, 999).fill_null(False).alias("inntekt"),
         )
         .collect()
     )
 
 
 def prepared(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
-    """The records of ``frame`` with belop ≠ "0" plus derived columns, computed once per frame and form."""
+    """The records of ``frame`` with belop ≠ "0" plus derived columns, computed once per frame and form.
+
+    A frame returned by :func:`prepare_records` is recognised and returned as is.
+    """
     with _lock:
         for source, form, result in _cache:
-            if source is frame and form == args.form:
+            if (source is frame or result is frame) and form == args.form:
                 return result
     result = _prepare(frame, args.form)
     with _lock:
         _cache[:] = [(frame, args.form, result)]
+    return result
+
+
+def prepare_records(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
+    """:func:`prepared` without keeping ``frame`` alive: the engine drops the raw records afterwards."""
+    result = _prepare(frame, args.form)
+    with _lock:
+        _cache[:] = [(result, args.form, result)]
     return result
 
 

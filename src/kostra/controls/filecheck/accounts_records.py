@@ -127,14 +127,23 @@ def _check_utgatt(frame: pl.DataFrame, args: CheckArguments) -> list[ReportEntry
 def _check_duplicates(frame: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
     balance = args.form in BALANCE_FORMS
     titles = "Kontoklasse * Kapittel * Sektor" if balance else "Kontoklasse * Funksjon * Art"
-    groups = (
-        prepared(frame, args)
-        .with_columns(pl.col("kontoklasse").str.strip_chars().alias("kk"))
-        .group_by("kk", "f", "a")
+    rows = prepared(frame, args)
+    kk = pl.col("kontoklasse").str.strip_chars()
+    f, a = pl.col("f"), pl.col("a")
+    # One string key per record instead of three key columns: grouping on several string columns costs far
+    # more memory. The length prefixes keep the key unambiguous (kk and f cannot run into a).
+    key = pl.concat_str(kk.str.len_chars().cast(pl.Utf8), pl.lit(":"), f.str.len_chars().cast(pl.Utf8),
+                        pl.lit(":"), kk, f, a)
+    firsts = (
+        rows.select(key.alias("key"), pl.col("line"))
+        .group_by("key")
         .agg(pl.col("line").sort())
         .filter(pl.col("line").list.len() > 1)
-        .sort(pl.col("line").list.first())
+        .select(pl.col("line"), pl.col("line").list.first().alias("first"))
     )
+    names = rows.filter(pl.col("line").is_in(firsts["first"].implode())).select(
+        pl.col("line").alias("first"), kk.alias("kk"), f, a)
+    groups = firsts.join(names, on="first").sort("first").select("kk", "f", "a", "line")
     return [
         ReportEntry(
             Severity.WARNING, "Kontroll 015 : Dubletter",

@@ -92,20 +92,27 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
     controls = max(source.count, 1) * pre_rules
     if pre_entries:
         return _report(args, tuple(pre_entries), controls, started, encoding=source.encoding)
-    records = parse_records(source.frame, layout)
+    encoding = source.encoding
+    holder = [parse_records(source.frame, layout)]
+    del source  # the lines are not needed once cut into fields (peak memory of large files)
     module = load_rule_module(args.form)
-    entries, checked, statistics = _run_content_rules(records, args, module)
-    report = _report(args, tuple(entries), controls + checked, started, encoding=source.encoding)
+    entries, checked, statistics = _run_content_rules(holder, args, module)
+    report = _report(args, tuple(entries), controls + checked, started, encoding=encoding)
     if statistics and report.severity < Severity.ERROR:
         report = _report(args, report.entries, report.number_of_controls, started, statistics,
-                         encoding=source.encoding)
+                         encoding=encoding)
     return report
 
 
 def _run_content_rules(
-    records: pl.DataFrame, args: CheckArguments, module: ModuleType | None
+    holder: list[pl.DataFrame], args: CheckArguments, module: ModuleType | None
 ) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
-    """Run 002 and the module's rules; returns entries, number of controls and statistics."""
+    """Run 002 and the module's rules; returns entries, number of controls and statistics.
+
+    The records come in a one-element list that is emptied here, so that the raw records can be freed as
+    soon as the module's ``prepare`` has derived its frame from them.
+    """
+    records = holder.pop()
     rules: list[FileRule] = []
     family = family_of(args.form)
     if family is not None and family.runs_rule_002:
@@ -116,6 +123,7 @@ def _run_content_rules(
         try:
             if hasattr(module, "prepare"):
                 prepared = module.prepare(records, args)
+                del records
             rules.extend(module.rules_for(args))
         except Exception as error:  # a broken rule module must not hide the generic results
             log.exception("rule module %s failed", module.__name__)
