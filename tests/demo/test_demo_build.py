@@ -16,7 +16,7 @@ from kostra.demo.builder import DemoOptions, build_demo
 from kostra.demo.seeded import count_by_kind, seeded_errors
 from kostra.intake.submissions import FormStatus, form_state
 from kostra.settings import Settings
-from kostra.store.models import Draft, Submission, User
+from kostra.store.models import Attachment, Draft, Submission, User
 
 OPTIONS = DemoOptions(year=2025, seed=2025, limit_units=4, always_units=("0301", "3401", "030102"))
 
@@ -60,12 +60,16 @@ def test_demo_users_log_in_with_password_demo(session: Session) -> None:
 
 def test_every_web_form_stored_both_years(session: Session) -> None:
     rows = list(session.scalars(select(Submission)))
-    for year in (2024, 2025):
-        assert {r.form_id for r in rows if r.year == year} == {"1", "4", "5", "7", "13", "PSYK"}
+    web_forms = {"1", "4", "5", "7", "13", "PSYK"}
+    assert {r.form_id for r in rows if r.year == 2024} == web_forms
+    assert {r.form_id for r in rows if r.year == 2025} == web_forms | {"11", "11C", "0A", "0B"}
     assert {r.state for r in rows if r.year == 2024} <= {FormStatus.SUBMITTED, FormStatus.SUBMITTED_WITH_WARNINGS}
     for row in rows:
-        content = json.dumps({"values": json.loads(row.values_json), "state": row.state}, ensure_ascii=False,
-                             sort_keys=True, default=str)
+        attachment = session.scalar(select(Attachment.sha256).where(
+            Attachment.year == row.year, Attachment.form_id == row.form_id, Attachment.unit_code == row.unit_code
+        ).order_by(Attachment.id.desc()).limit(1))
+        content = json.dumps({"values": json.loads(row.values_json), "state": row.state, "attachment": attachment},
+                             ensure_ascii=False, sort_keys=True, default=str)
         assert row.content_hash == hashlib.sha256(content.encode("utf-8")).hexdigest()
         assert row.receipt_id.endswith(row.content_hash[:8])
 

@@ -9,12 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tests.factories import PASSWORD, add_units_and_users, form5_values
 
 from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.store.models import Draft, Submission
 from kostra.web.app import create_app
-from tests.factories import PASSWORD, add_units_and_users, form5_values
 
 FORM5 = "/api/v1/submissions/2025/5/974600951"
 

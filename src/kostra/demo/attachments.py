@@ -32,7 +32,7 @@ SOSIAL_ERRORS = ("invalid_fnr", "too_many_children", "age_under_18")
 
 def _size(file_form: str, population: int) -> int:
     """Records in a plausible file: recipients of social assistance are ~2–3 % of inhabitants, etc."""
-    sizes = {"11F": min(6000, max(3, population // 40)), "11CF": max(1, population // 2500),
+    sizes = {"11F": min(6000, max(3, population // 40)), "11CF": max(2, population // 2500),
              "0A": min(2500, 200 + population // 100), "0B": 60}
     return sizes[file_form]
 

@@ -122,7 +122,9 @@ def _validated(form: Form, unit: DemoUnit, values: Mapping[str, object], year: i
 def _submission(form: Form, unit: DemoUnit, year: int, status: FormStatus, values: Mapping[str, object],
                 worst: str, at: datetime, actor: str) -> tuple[dict[str, object], dict[str, object]]:
     """A submission row and its audit event, hashed exactly as ``submissions._append`` does."""
-    content = json.dumps({"values": values, "state": status.value}, ensure_ascii=False, sort_keys=True, default=str)
+    # The same content as ``submissions._append`` hashes; web forms carry no attachment.
+    content = json.dumps({"values": values, "state": status.value, "attachment": None}, ensure_ascii=False,
+                         sort_keys=True, default=str)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     receipt = f"K{year}-{form.id}-{unit.code}-1-{digest[:8]}"
     row: dict[str, object] = {
