@@ -19,10 +19,13 @@ def create_engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # More connections than the web server's 40 worker threads: a request holds its connection
+        # until the response is sent, so a smaller pool deadlocks under 100 concurrent users.
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               pool_size=20, max_overflow=60)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=50)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
