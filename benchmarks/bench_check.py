@@ -17,7 +17,8 @@ from pathlib import Path
 
 from kostra.intake.layouts import Layout, load_layout
 
-TARGETS = {"accounts": (1.5, 400.0), "11F": (2.0, 400.0)}
+# The targets: time and memory for the accounts file, time only for 11F (None = no target).
+TARGETS: dict[str, tuple[float, float | None]] = {"accounts": (1.5, 400.0), "11F": (2.0, None)}
 
 
 def _minimal(layout: Layout, n: int) -> bytes:
@@ -79,9 +80,10 @@ def main() -> None:
             path.write_bytes(data)
             wall, peak, code = _run(path, args)
             target_s, target_mb = TARGETS[kind]
-            verdict = "OK" if wall <= target_s and peak <= target_mb else "OVER TARGET"
+            verdict = "OK" if wall <= target_s and (target_mb is None or peak <= target_mb) else "OVER TARGET"
+            memory_target = f"≤ {target_mb:.0f} MB" if target_mb is not None else "no target"
             print(f"{kind:<9} {n:>8} records {len(data) / 1e6:7.1f} MB  wall {wall:5.2f} s (≤ {target_s} s)  "
-                  f"peak {peak:6.0f} MB (≤ {target_mb:.0f} MB)  exit {code}  {verdict}  [cpus {os.cpu_count()}]")
+                  f"peak {peak:6.0f} MB ({memory_target})  exit {code}  {verdict}  [cpus {os.cpu_count()}]")
 
 
 if __name__ == "__main__":
