@@ -24,6 +24,7 @@ from typing import Any
 from kostra.catalog.form_models import CHOICE_TYPES, NUMERIC_TYPES, Column, Condition, FieldType, FormField
 from kostra.catalog.forms import Form
 from kostra.controls.filecheck.model import Severity
+from kostra.intake.identifiers import validate_orgnr
 
 __all__ = [
     "Problem",
@@ -167,12 +168,7 @@ def parse_number(raw: object) -> Decimal:
 
 def orgnr_is_valid(number: str) -> bool:
     """Check an organisation number: 9 digits, MOD11 with weights 3 2 7 6 5 4 3 2 (Brønnøysund)."""
-    if len(number) != 9 or not number.isdigit():
-        return False
-    remainder = sum(int(d) * w for d, w in zip(number[:8], (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
-    if remainder == 1:
-        return False
-    return int(number[8]) == (0 if remainder == 0 else 11 - remainder)
+    return validate_orgnr(number).valid
 
 
 def condition_holds(cond: Condition, unit: Unit | None, answers: Mapping[str, object] | None) -> bool | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from kostra.intake.identifiers import orgnr_check_digit
 from kostra.reference import MAX_AGE, district_years, population, population_years, regions
 
 __all__ = [
@@ -25,7 +26,6 @@ OSLO = "0301"
 OSLO_DISTRICTS = tuple(f"0301{n:02d}" for n in range(1, 16))
 # Organisation numbers that mean something real (SSB 971526920, Brønnøysund 974760673, …): never generated.
 REAL_SPECIAL_ORGNRS = frozenset({"971526920", "974760673", "983887406", "972417807", "974761076"})
-_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 _INHABITANTS_PER_INSTITUTION = 5_000
 _PRIVATE_SHARE = 0.08
 _PUBLIC_NAMES = ("sykehjem", "helsehus", "omsorgssenter", "bo- og behandlingssenter", "sjukeheim")
@@ -48,14 +48,6 @@ class DemoUnit:
     orgnr: str | None = None
     private: bool = False
     district_code: str | None = None
-
-
-def orgnr_check_digit(first_eight: str) -> int | None:
-    """The MOD11 check digit (weights 3 2 7 6 5 4 3 2) for eight digits; None when none exists (r = 1)."""
-    remainder = sum(int(d) * w for d, w in zip(first_eight, _WEIGHTS, strict=True)) % 11
-    if remainder == 1:
-        return None
-    return 0 if remainder == 0 else 11 - remainder
 
 
 def _new_orgnr(rng: random.Random, used: set[str]) -> str:

@@ -80,6 +80,14 @@ def _weighted(value: str, weights: tuple[int, ...]) -> int:
     return sum(int(d) * w for d, w in zip(value, weights, strict=False))
 
 
+def orgnr_check_digit(first_eight: str) -> int | None:
+    """The MOD11 check digit of an organisation number's first eight digits; None when none exists (r = 1)."""
+    remainder = _weighted(first_eight, ORGNR_WEIGHTS) % 11
+    if remainder == 1:
+        return None
+    return 0 if remainder == 0 else 11 - remainder
+
+
 def validate_orgnr(value: str) -> IdentifierResult:
     """Validate a 9-digit organisation number (Enhetsregisteret, MOD11 with weights 3 2 7 6 5 4 3 2).
 
@@ -89,12 +97,11 @@ def validate_orgnr(value: str) -> IdentifierResult:
     problem = _digits(value, 9, "an organisation number")
     if problem:
         return IdentifierResult(value, IdentifierKind.ORGNR, False, problem)
-    remainder = _weighted(value[:8], ORGNR_WEIGHTS) % 11
-    if remainder == 1:
+    check = orgnr_check_digit(value[:8])
+    if check is None:
         return IdentifierResult(value, IdentifierKind.ORGNR, False,
                                 f"{value!r} cannot be an organisation number: its first 8 digits give "
                                 "check digit 10, which is never issued")
-    check = 0 if remainder == 0 else 11 - remainder
     if int(value[8]) != check:
         return IdentifierResult(value, IdentifierKind.ORGNR, False,
                                 f"check digit of {value!r} is {value[8]}, expected {check}")
