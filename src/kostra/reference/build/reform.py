@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from kostra.errors import DefinitionError
+from kostra.reference.changes import CodeChange
 
 __all__ = ["CodeChange", "derive_changes", "normalised_names"]
 
@@ -23,18 +23,6 @@ EXPLICIT_RENAMES: dict[tuple[int, int], dict[str, str]] = {
 EXPLICIT_SPLITS: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {
     (2023, 2024): {"1507": ("1508", "1580")},  # Ålesund → Ålesund + Haram
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CodeChange:
-    """One row of the code-change table. ``share`` is the part of the old unit that goes to the new code."""
-
-    from_year: int
-    to_year: int
-    old_code: str
-    new_code: str
-    kind: str  # rename | code_change | split | merge
-    share: float
 
 
 def normalised_names(name: str) -> frozenset[str]:
