@@ -140,6 +140,12 @@ def problem_key(problem: Problem) -> str:
 def form_state(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
                lang: str = "nb") -> FormState:
     """The current answers, problems, status and history of one form for one unit."""
+    return _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=True)
+
+
+def _load(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str, lang: str,
+          validate: bool) -> FormState:
+    """The stored state; answers are checked only when ``validate`` (saving needs only what is stored)."""
     unit = _unit(session, principal, unit_code)
     form = _form(year, form_id, unit)
     draft = _draft(session, year, form_id, unit_code)
@@ -154,7 +160,7 @@ def form_state(session: Session, principal: Principal, *, year: int, form_id: st
         values, comments, confirmed = json.loads(latest.values_json), json.loads(latest.comments_json), set(prefill)
     else:
         values, comments, confirmed = dict(prefill), {}, set()
-    validated = _check(form, values, unit, year, lang)
+    validated = _check(form, values, unit, year, lang) if validate else Validated(values)
     unconfirmed = {name: value for name, value in prefill.items() if name not in confirmed}
     attachment = latest_attachment(session, year=year, form_id=form_id, unit_code=unit_code) \
         if form.definition.attachment else None
@@ -177,7 +183,7 @@ def save_draft(session: Session, principal: Principal, *, year: int, form_id: st
     problems tell what to fix. Pre-filled values count as confirmed when named in ``confirm`` or
     changed; with ``confirm=None`` (the API) every value sent is taken as confirmed.
     """
-    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=False)
     merged = dict(values) if replace else {**state.values, **values}
     merged = {name: value for name, value in merged.items() if value not in (None, "")}
     draft = _draft(session, year, form_id, unit_code) or Draft(

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from kostra.catalog.form_models import FieldType
 from kostra.catalog.forms import Form as FormDefinition
+from kostra.catalog.forms import load_catalog
 from kostra.controls.filecheck.report_html import render_html
 from kostra.demo.builder import DEFAULT_YEAR
 from kostra.errors import NotFound
@@ -86,10 +87,10 @@ def _comments(data: FormData) -> dict[str, str]:
 async def save(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                lang: LangDep) -> Response:
     data = await request.form()
-    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     state = submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                                   values=values_from_form(state.form, data), comments=_comments(data),
-                                   replace=not wants_partial(request), confirm=_confirmed(data), lang=lang)
+                                   values=values_from_form(load_catalog(year).form(form_id), data),
+                                   comments=_comments(data), replace=not wants_partial(request),
+                                   confirm=_confirmed(data), lang=lang)
     session.commit()
     page = form_page(state, lang, csrf=csrf_token(request))
     if wants_partial(request):
@@ -102,10 +103,9 @@ async def save(request: Request, year: int, form_id: str, unit_code: str, princi
 async def submit(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                  lang: LangDep) -> Response:
     data = await request.form()
-    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                           values=values_from_form(state.form, data), comments=_comments(data), replace=True,
-                           confirm=_confirmed(data), lang=lang)
+                           values=values_from_form(load_catalog(year).form(form_id), data),
+                           comments=_comments(data), replace=True, confirm=_confirmed(data), lang=lang)
     try:
         receipt = submissions.submit(session, principal, year=year, form_id=form_id, unit_code=unit_code,
                                      confirm_warnings=data.get("confirm_warnings") == "yes", lang=lang)
