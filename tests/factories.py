@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
 from kostra.access import Role, create_user
 from kostra.catalog.forms import load_catalog
 from kostra.store.models import Unit
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 PASSWORD = "demo-password"
 
@@ -28,7 +34,23 @@ def add_units_and_users(session: Session) -> None:
     create_user(session, username="demo-3405", password=PASSWORD, role=Role.REPORTER, unit_code="3405",
                 fast_hash=True)
     create_user(session, username="statistiker", password=PASSWORD, role=Role.STATISTICIAN, fast_hash=True)
+    create_user(session, username="admin", password=PASSWORD, role=Role.ADMINISTRATOR, fast_hash=True)
     session.commit()
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of a page's first form."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found[1]
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Log ``username`` in through the real login form; returns the session's CSRF token."""
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert answer.status_code == 200, answer.text[:300]
+    return csrf_of(answer.text) if 'name="csrf_token"' in answer.text else token
 
 
 def form5_values(year: int = 2025, **overrides: object) -> dict[str, object]:

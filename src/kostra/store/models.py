@@ -5,17 +5,36 @@ Timestamps are timezone-aware UTC; calendar facts (population on 1 January) are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "ApiToken",
+    "Approval",
     "Attachment",
     "AuditEvent",
     "Base",
+    "Contact",
+    "ControlResult",
+    "ControlRun",
     "Draft",
+    "Edit",
+    "OutboxMessage",
     "PopulationCount",
     "ReferenceLoad",
     "Region",
@@ -98,6 +117,8 @@ class Unit(Base):
     orgnr: Mapped[str | None] = mapped_column(String(9), nullable=True)
     municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
     population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -111,6 +132,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -193,3 +215,119 @@ class AuditEvent(Base):
     object_ref: Mapped[str] = mapped_column(String(120), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ControlRun(Base):
+    """One run of the controls over all units of a year (or of one form): who started it, what it found."""
+
+    __tablename__ = "control_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    form_id: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_by: Mapped[str] = mapped_column(String(80))
+    rules: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    summary_json: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class ControlResult(Base):
+    """The outcome of one rule or statistical check for one unit in a run, with the values it read."""
+
+    __tablename__ = "control_results"
+    __table_args__ = (Index("ix_control_results_run_unit", "run_id", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("control_runs.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(120))
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(String(12))
+    outcome: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(10))
+    fields_json: Mapped[str] = mapped_column(Text, default="[]")
+    values_json: Mapped[str] = mapped_column(Text, default="{}")
+    message: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Edit(Base):
+    """A statistician's value for one field of a submitted form; the reported value stays as it was.
+
+    The newest edit of a (year, form, unit, field, row) counts; older ones remain as history.
+    """
+
+    __tablename__ = "edits"
+    __table_args__ = (Index("ix_edits_form_unit", "year", "form_id", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    field_name: Mapped[str] = mapped_column(String(80))
+    row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), nullable=True)
+    reported_json: Mapped[str] = mapped_column(Text, default="null")
+    value_json: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    control_result_id: Mapped[int | None] = mapped_column(ForeignKey("control_results.id", ondelete="SET NULL"),
+                                                          nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Approval(Base):
+    """A statistician approves (or withdraws approval of) one submitted version of a unit's form."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approvals_form_unit", "year", "form_id", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    approved: Mapped[bool] = mapped_column(Boolean, default=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Contact(Base):
+    """An entry in a unit's contact log: a call, an e-mail or a meeting with the municipality."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_unit", "unit_code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    form_id: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    person: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class OutboxMessage(Base):
+    """A message to a unit (a deadline reminder …), kept after sending; ``dedupe_key`` stops repeats."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    form_id: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    send_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -35,6 +35,10 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_portal", "router"),
     ("kostra.web.api_portal", "router"),
     ("kostra.web.api_check", "router"),
+    ("kostra.web.routes_office", "router"),
+    ("kostra.web.routes_office_controls", "router"),
+    ("kostra.web.routes_office_followup", "router"),
+    ("kostra.web.routes_admin", "router"),
 )
 
 

@@ -16,13 +16,24 @@ from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from kostra.access import Principal, user_for_token
+from kostra.access.roles import Role, require_role
 from kostra.access.users import principal_of
 from kostra.errors import AccessDenied
 from kostra.store.models import User
 from kostra.web.i18n import Lang
 from kostra.web.pages import page_language
 
-__all__ = ["ApiUser", "Db", "LangDep", "PageUser", "csrf_token", "login_session", "verify_csrf"]
+__all__ = [
+    "AdminUser",
+    "ApiUser",
+    "Db",
+    "LangDep",
+    "OfficeUser",
+    "PageUser",
+    "csrf_token",
+    "login_session",
+    "verify_csrf",
+]
 
 SESSION_LIFETIME = timedelta(hours=8)
 
@@ -50,6 +61,7 @@ def login_session(request: Request, principal: Principal) -> None:
         "user": principal.username,
         "since": datetime.now(UTC).isoformat(),
         "csrf": secrets.token_urlsafe(32),
+        "role": principal.role.value,
     })
 
 
@@ -69,6 +81,22 @@ def _page_user(request: Request, session: Db) -> Principal:
 
 
 PageUser = Annotated[Principal, Depends(_page_user)]
+
+
+def _office_user(principal: PageUser) -> Principal:
+    require_role(principal, Role.STATISTICIAN, Role.ADMINISTRATOR)
+    return principal
+
+
+def _admin_user(principal: PageUser) -> Principal:
+    require_role(principal, Role.ADMINISTRATOR)
+    return principal
+
+
+# The statistics office's pages: statisticians and administrators; everyone else gets 403.
+OfficeUser = Annotated[Principal, Depends(_office_user)]
+# Managing users and units: administrators only.
+AdminUser = Annotated[Principal, Depends(_admin_user)]
 
 
 def _api_user(session: Db, authorization: Annotated[str | None, Header()] = None) -> Principal:

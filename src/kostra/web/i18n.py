@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from importlib import import_module
+
+from kostra.web.i18n_types import LANGUAGES, Lang
 
 __all__ = ["LANGUAGES", "Lang", "translate"]
-
-Lang = Literal["nb", "en"]
-LANGUAGES: tuple[Lang, ...] = ("nb", "en")
 
 MESSAGES: dict[str, dict[Lang, str]] = {
     "app.title": {"nb": "KOSTRA – kommune-stat-rapportering", "en": "KOSTRA – municipality–state reporting"},
@@ -92,7 +91,25 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "nav.logout": {"nb": "Logg ut", "en": "Log out"},
     "nav.portal": {"nb": "Mine skjema", "en": "My forms"},
     "nav.office": {"nb": "SSB-kontoret", "en": "Statistics office"},
+    "nav.admin": {"nb": "Administrasjon", "en": "Administration"},
 }
+
+# Each area of the site keeps its texts beside its routes (same shape as MESSAGES); merged here so
+# templates look every key up in one place. A key defined twice is a bug, caught by a test.
+AREA_TEXTS = ("kostra.web.i18n_office", "kostra.web.i18n_controls", "kostra.web.i18n_followup",
+              "kostra.web.i18n_admin")
+
+
+def _merge_area_texts() -> None:
+    for module_name in AREA_TEXTS:
+        texts: dict[str, dict[Lang, str]] = import_module(module_name).MESSAGES
+        duplicated = sorted(set(texts) & set(MESSAGES))
+        if duplicated:
+            raise RuntimeError(f"{module_name} redefines text keys {duplicated}")
+        MESSAGES.update(texts)
+
+
+_merge_area_texts()
 
 
 def translate(key: str, lang: Lang) -> str:

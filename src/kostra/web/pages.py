@@ -49,6 +49,7 @@ def render(request: Request, template: str, model: BaseModel, *, status: int = 2
         "model": model,
         "user": request.session.get("user") if "session" in request.scope else None,
         "csrf": request.session.get("csrf", "") if "session" in request.scope else "",
+        "role": request.session.get("role") if "session" in request.scope else None,
         "lang": lang,
         "t": lambda key: translate(key, lang),
         "other_lang": "en" if lang == "nb" else "nb",

@@ -1,0 +1,9 @@
+"""Administration: users and reporting units (administrators), and the reporting burden."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)

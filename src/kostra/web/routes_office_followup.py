@@ -1,0 +1,9 @@
+"""The office's follow-up pages: status board, outbox, contacts, edits, approval, audit trail."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)

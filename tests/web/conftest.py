@@ -1,0 +1,27 @@
+"""A web app on a fresh SQLite database with the factory units and users (reporters, statistician, admin)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from tests.factories import add_units_and_users
+
+from kostra.settings import Settings
+from kostra.store import create_engine_for, upgrade
+from kostra.web.app import create_app
+
+
+@pytest.fixture
+def app_client(tmp_path: Path) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    upgrade(url)
+    engine = create_engine_for(url)
+    with Session(engine) as session:
+        add_units_and_users(session)
+    engine.dispose()
+    with TestClient(create_app(Settings(home=tmp_path, database_url=url))) as test_client:
+        yield test_client
