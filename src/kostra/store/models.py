@@ -39,6 +39,7 @@ __all__ = [
     "ReferenceLoad",
     "Region",
     "RegionMembership",
+    "RegisterValue",
     "Submission",
     "Unit",
     "User",
@@ -331,3 +332,18 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     send_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RegisterValue(Base):
+    """A measure from an administrative register for one unit and year (e.g. midwife FTEs from the
+    register of health personnel), read by controls as ``register(<measure>)``."""
+
+    __tablename__ = "register_values"
+    __table_args__ = (UniqueConstraint("year", "unit_code", "measure", name="uq_register_values"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    unit_code: Mapped[str] = mapped_column(String(12))
+    measure: Mapped[str] = mapped_column(String(80))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(200), default="")

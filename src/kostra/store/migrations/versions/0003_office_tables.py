@@ -1,4 +1,4 @@
-"""office: control runs, edits, approvals, contacts, outbox
+"""office: control runs, edits, approvals, contacts, outbox, register values
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +17,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "register_values",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("unit_code", sa.String(length=12), nullable=False),
+        sa.Column("measure", sa.String(length=80), nullable=False),
+        sa.Column("value", sa.Float(), nullable=True),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("year", "unit_code", "measure", name="uq_register_values"),
+    )
+    with op.batch_alter_table("register_values", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_register_values_year"), ["year"], unique=False)
     op.create_table(
         "control_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -161,6 +174,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("register_values", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_register_values_year"))
+    op.drop_table("register_values")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("email")
 
