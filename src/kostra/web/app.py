@@ -39,6 +39,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_office_controls", "router"),
     ("kostra.web.routes_office_followup", "router"),
     ("kostra.web.routes_admin", "router"),
+    ("kostra.web.routes_portal_controls", "router"),
 )
 
 
