@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "methods": ("kostra.cli.methods", "methods"),
     "definitions": ("kostra.cli.definitions", "definitions"),
     "serve": ("kostra.cli.serve", "serve"),
+    "controls": ("kostra.cli.controls", "controls"),
+    "status": ("kostra.cli.status", "status"),
+    "followup": ("kostra.cli.followup", "followup"),
+    "users": ("kostra.cli.users", "users"),
+    "units": ("kostra.cli.units", "units"),
 }
 
 
