@@ -26,6 +26,8 @@ from kostra.errors import DefinitionError
 __all__ = ["CompiledRule", "CompiledRules", "Confrontation", "compile_rule", "compile_rules", "evaluate",
            "run_case"]
 
+# Polars reports some invalid operations as a Rust panic, which is not an ``Exception``.
+_RULE_FAILURES = (Exception, pl.exceptions.PanicException)
 _NULL_TYPES = {Kind.NUMBER: pl.Float64, Kind.BOOL: pl.Boolean, Kind.STRING: pl.String, Kind.CODE: pl.String}
 
 
@@ -130,12 +132,42 @@ def _values(compiled: CompiledRule) -> pl.Expr:
     return pl.struct(shown).struct.json_encode() if shown else pl.lit("{}")
 
 
-def _rule_frame(compiled: CompiledRule, frame: pl.LazyFrame, columns: set[str]) -> pl.LazyFrame:
-    rule = compiled.rule
-    return frame.select(
-        pl.lit(rule.name).alias("rule"), pl.col("unit").cast(pl.String),
-        _outcome(compiled, columns).alias("outcome"), pl.lit(rule.severity.name).alias("severity"),
-        _values(compiled).alias("values"), pl.lit(None, dtype=pl.String).alias("message"))
+def _rule_columns(index: int, compiled: CompiledRule, columns: set[str]) -> list[pl.Expr]:
+    return [_outcome(compiled, columns).alias(f"__o{index}"), _values(compiled).alias(f"__v{index}")]
+
+
+def _long(wide: pl.DataFrame, ready: Sequence[CompiledRule]) -> pl.DataFrame:
+    """The wide frame (unit, __o<i>, __v<i> per rule) as the long result: one row per rule × unit."""
+    index = {f"__o{i}": i for i in range(len(ready))}
+    outcomes = wide.select("unit", *index).unpivot(index="unit", variable_name="column", value_name="outcome")
+    values = wide.select([pl.col(f"__v{i}") for i in range(len(ready))]).unpivot(value_name="values")
+    position = outcomes["column"].replace_strict(index, return_dtype=pl.Int64)
+    names = pl.Series([r.rule.name for r in ready], dtype=pl.String)
+    severities = pl.Series([r.rule.severity.name for r in ready], dtype=pl.String)
+    return pl.DataFrame({
+        "rule": names.gather(position), "unit": outcomes["unit"].cast(pl.String), "outcome": outcomes["outcome"],
+        "severity": severities.gather(position), "values": values["values"],
+        "message": pl.Series([None] * outcomes.height, dtype=pl.String)})
+
+
+def _evaluate_ready(frame: pl.DataFrame, ready: Sequence[CompiledRule], columns: set[str]) -> list[pl.DataFrame]:
+    """All rules in one query (one pass over the units); if that fails, rule by rule, so that a
+    broken rule is recorded with its message and the others still count."""
+    if not ready:
+        return []
+    lazy = frame.lazy()
+    try:
+        wide = lazy.select("unit", *[e for i, r in enumerate(ready) for e in _rule_columns(i, r, columns)]).collect()
+        return [_long(wide, ready)]
+    except _RULE_FAILURES:  # isolate the broken rule below
+        parts = []
+        for rule in ready:
+            try:
+                wide = lazy.select("unit", *_rule_columns(0, rule, columns)).collect()
+                parts.append(_long(wide, [rule]))
+            except _RULE_FAILURES as exc:  # any failure of a rule is that rule's error
+                parts.append(_error_frame(rule.rule, frame["unit"], f"{type(exc).__name__}: {exc}"))
+        return parts
 
 
 def _error_frame(rule: Rule, units: pl.Series, message: str) -> pl.DataFrame:
@@ -149,8 +181,11 @@ def _missing_fields(compiled: CompiledRules, frame: pl.DataFrame) -> pl.DataFram
     wanted: dict[str, Kind] = {}
     for rule in compiled.rules:
         wanted.update(rule.fields)
+    # A column of nothing but missing values has no type (Null); give it the field's type so that
+    # ``not``, comparisons and arithmetic on it are "missing", not a Polars error.
     absent = [pl.lit(None, dtype=_NULL_TYPES.get(kind, pl.Null)).alias(column)
-              for column, kind in wanted.items() if column not in frame.columns]
+              for column, kind in wanted.items()
+              if column not in frame.columns or (frame.schema[column] == pl.Null and kind in _NULL_TYPES)]
     return frame.with_columns(absent) if absent else frame
 
 
@@ -169,15 +204,7 @@ def evaluate(compiled: CompiledRules, data: ControlData, *, units: Sequence[str]
     parts = [_error_frame(r.rule, frame["unit"], "; ".join(failures[a.alias] for a in r.aggregates
                                                              if a.alias in failures))
              for r in compiled.rules if r not in ready]
-    lazy = frame.lazy()
-    try:
-        parts.extend(pl.collect_all([_rule_frame(r, lazy, columns) for r in ready]))
-    except Exception:  # find the broken rules one by one; the rest still count
-        for rule in ready:
-            try:
-                parts.append(_rule_frame(rule, lazy, columns).collect())
-            except Exception as exc:
-                parts.append(_error_frame(rule.rule, frame["unit"], f"{type(exc).__name__}: {exc}"))
+    parts.extend(_evaluate_ready(frame, ready, columns))
     order = {r.rule.name: i for i, r in enumerate(compiled.rules)}
     results = pl.concat(parts, how="vertical") if parts else _error_frame(
         Rule("", "", ""), pl.Series([], dtype=pl.String), "").clear()
