@@ -119,3 +119,17 @@ def test_prefilled_values_from_last_year_must_be_confirmed(session: Session) -> 
     assert {p.code for p in blocked.value.problems} == {"prefill_unconfirmed"}
     submissions.save_draft(session, KONGSVINGER, values={}, confirm=list(state.prefill), **FORM5)
     assert submissions.submit(session, KONGSVINGER, **FORM5).version == 1
+
+
+def test_state_returned_by_saving_equals_the_state_read_back(session: Session) -> None:
+    """Saving builds the new state without reading it back; it must be what a later read gives."""
+    submissions.save_draft(session, KONGSVINGER, values=form5_values(), **FORM5)
+    submissions.submit(session, KONGSVINGER, confirm_warnings=True, **FORM5)
+    for change in ({"plasser_demens": "70"}, {"rom_i_alt": "sekstito"}, {"enerom": ""}):
+        saved = submissions.save_draft(session, KONGSVINGER, values=change, comments={"x": "y"}, **FORM5)
+        read = submissions.form_state(session, KONGSVINGER, **FORM5)
+        assert (saved.values, saved.comments, saved.status, saved.prefill) == (
+            read.values, read.comments, read.status, read.prefill)
+        assert [(p.field_name, p.code, p.severity) for p in saved.problems] == [
+            (p.field_name, p.code, p.severity) for p in read.problems]
+        assert saved.status is submissions.FormStatus.DRAFT and len(saved.history) == 1

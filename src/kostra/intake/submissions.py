@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_state
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -70,6 +71,8 @@ class FormState:
     history: list[Submission] = field(default_factory=list)
     prefill: dict[str, object] = field(default_factory=dict)
     attachment: Attachment | None = None
+    draft: Draft | None = field(default=None, repr=False)
+    prefill_all: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -166,7 +169,7 @@ def _load(session: Session, principal: Principal, *, year: int, form_id: str, un
         if form.definition.attachment else None
     return FormState(year=year, form=form, unit=unit, values=values, validated=validated,
                      status=_status(latest, draft), comments=comments, latest=latest, history=history,
-                     prefill=unconfirmed, attachment=attachment)
+                     prefill=unconfirmed, attachment=attachment, draft=draft, prefill_all=prefill)
 
 
 def _draft(session: Session, year: int, form_id: str, unit_code: str) -> Draft | None:
@@ -186,7 +189,7 @@ def save_draft(session: Session, principal: Principal, *, year: int, form_id: st
     state = _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=False)
     merged = dict(values) if replace else {**state.values, **values}
     merged = {name: value for name, value in merged.items() if value not in (None, "")}
-    draft = _draft(session, year, form_id, unit_code) or Draft(
+    draft = state.draft or Draft(
         year=year, form_id=form_id, unit_code=unit_code, updated_by=principal.username)
     confirmed = set(json.loads(draft.confirmed_json or "{}").get("prefill_confirmed", []))
     if confirm is None:
@@ -201,7 +204,11 @@ def save_draft(session: Session, principal: Principal, *, year: int, form_id: st
     draft.updated_by = principal.username
     session.add(draft)
     session.flush()
-    return form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    # The new state from what was just loaded and stored: saving is the portal's hot path, so the
+    # form is not read back from the database.
+    unconfirmed = {name: value for name, value in state.prefill_all.items() if name not in confirmed}
+    return replace_state(state, values=merged, validated=_check(state.form, merged, state.unit, year, lang),
+                         status=FormStatus.DRAFT, comments=all_comments, prefill=unconfirmed, draft=draft)
 
 
 def blocking_problems(state: FormState, comments: Mapping[str, str], confirm_warnings: bool,
