@@ -185,11 +185,28 @@ class Catalog:
             tables = {f.name: {c.name: c.type.value for c in f.columns or ()}
                       for f in form.fields() if f.type is FieldType.TABLE}
             forms[form.rule_form] = {"fields": fields, "tables": tables}
-        return {"forms": forms}
+        return {"forms": forms, "registers": register_measures(self.root / str(self.year) / "registers.yaml")}
 
     def years(self) -> tuple[int, ...]:
         """Every reporting year with form definitions in this catalogue's root."""
         return available_years(self.root)
+
+
+def register_measures(path: Path) -> dict[str, str]:
+    """Register measure → field type from a ``registers.yaml`` (none when the year has no such file)."""
+    if not path.exists():
+        return {}
+    data, lines = read_yaml(path)
+    measures = data.get("registers") if isinstance(data, dict) else None
+    if not isinstance(measures, dict):
+        raise DefinitionError("expected 'registers:' mapping each measure to {type: ..., label: ...}",
+                              file=str(path), line=1)
+    for name, spec in measures.items():
+        if not isinstance(spec, dict) or spec.get("type") not in {t.value for t in FieldType}:
+            raise DefinitionError(f"register measure {name!r} needs a type, one of "
+                                  f"{', '.join(t.value for t in FieldType if t is not FieldType.TABLE)}",
+                                  file=str(path), item=str(name), line=_line_at(lines, ("registers", name)))
+    return {str(name): str(spec["type"]) for name, spec in measures.items()}
 
 
 def _sort_key(form_id: str) -> tuple[int, str]:

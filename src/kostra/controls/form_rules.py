@@ -32,18 +32,9 @@ DEFINITIONS = Path(__file__).resolve().parents[1] / "definitions"
 
 @lru_cache(maxsize=8)
 def schema_of_year(year: int) -> Schema:
-    """Every field and table column of the year's forms, named as rules name them (``skjema5.enerom``)."""
-    forms: dict[str, dict[str, dict[str, object]]] = {}
-    for form in load_catalog(year).forms():
-        fields: dict[str, object] = {}
-        tables: dict[str, object] = {}
-        for spec in form.fields():
-            if spec.type is FieldType.TABLE:
-                tables[spec.name] = {c.name: c.type.value for c in spec.columns or ()}
-            else:
-                fields[spec.name] = spec.type.value
-        forms[form.rule_form] = {"fields": fields, "tables": tables}
-    return Schema.from_mapping({"forms": forms})
+    """Every field and table column of the year's forms, named as rules name them (``skjema5.enerom``),
+    and the register measures of ``definitions/<year>/registers.yaml``."""
+    return Schema.from_mapping(load_catalog(year).schema_mapping())
 
 
 @lru_cache(maxsize=8)

@@ -79,12 +79,27 @@ def _attachments(session: Session, options: DemoOptions, progress: Progress) -> 
     return attachments_step(session, options, progress)
 
 
+def _registers(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.registers import registers_step
+
+    return registers_step(session, options, progress)
+
+
+def _controls(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.controls.runs import run_controls
+
+    run = run_controls(session, options.year, actor="demo", progress=progress)
+    return f"controls: run {run.id}, {run.rules} rules and checks over {run.units} units, {run.hits} hits"
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
     DemoStep("previous-year", "Filling in last year's forms", _previous_year),
     DemoStep("current-year", "Filling in this year's forms", _current_year),
     DemoStep("attachments", "Controlling this year's file attachments", _attachments),
+    DemoStep("registers", "Writing register values", _registers),
+    DemoStep("controls", "Running every control over the year", _controls),
 ]
 
 

@@ -73,23 +73,34 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _typed(value: Any, kind: FieldType) -> Any:
-    return _number(value) if kind in NUMERIC_TYPES and value is not None else value
+def _numeric_fields(form: Form) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Numeric scalar fields, and numeric columns per table field (looked up once per form object)."""
+    found = _NUMERIC_CACHE.get(id(form))
+    if found is None or found[0] is not form:
+        scalars = frozenset(f.name for f in form.fields() if f.type in NUMERIC_TYPES)
+        tables = {f.name: frozenset(c.name for c in f.columns or () if c.type in NUMERIC_TYPES)
+                  for f in form.fields() if f.type is FieldType.TABLE}
+        found = _NUMERIC_CACHE[id(form)] = (form, scalars, tables)
+    return found[1], found[2]
+
+
+# Forms come from the catalogue's cache and live for the process; keyed by identity (Form holds lists).
+_NUMERIC_CACHE: dict[int, tuple[Form, frozenset[str], dict[str, frozenset[str]]]] = {}
 
 
 def typed_values(form: Form, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers with numbers as numbers, table rows included; unknown names are kept as they are."""
+    numeric, tables = _numeric_fields(form)
     values = dict(raw)
-    for spec in form.fields():
-        value = raw.get(spec.name)
+    for name, value in raw.items():
         if value is None:
             continue
-        if spec.type is FieldType.TABLE and isinstance(value, list):
-            kinds = {c.name: c.type for c in spec.columns or ()}
-            values[spec.name] = [{k: _typed(v, kinds.get(k, FieldType.TEXT)) for k, v in row.items()}
-                                 for row in value if isinstance(row, Mapping)]
-        else:
-            values[spec.name] = _typed(value, spec.type)
+        if name in tables and isinstance(value, list):
+            columns = tables[name]
+            values[name] = [{k: _number(v) if k in columns and v is not None else v for k, v in row.items()}
+                            for row in value if isinstance(row, Mapping)]
+        elif name in numeric:
+            values[name] = _number(value)
     return values
 
 

@@ -32,6 +32,8 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_home", "router"),
     ("kostra.web.routes_auth", "router"),
+    # Before the portal: /portal/{year}/{unit}/controls would otherwise match /portal/{year}/{form}/{unit}.
+    ("kostra.web.routes_portal_controls", "router"),
     ("kostra.web.routes_portal", "router"),
     ("kostra.web.api_portal", "router"),
     ("kostra.web.api_check", "router"),
@@ -39,7 +41,6 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_office_controls", "router"),
     ("kostra.web.routes_office_followup", "router"),
     ("kostra.web.routes_admin", "router"),
-    ("kostra.web.routes_portal_controls", "router"),
 )
 
 
