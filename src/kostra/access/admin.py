@@ -18,12 +18,11 @@ from datetime import date
 from enum import Enum
 from typing import Any, Final, Literal, TypeVar
 
-from argon2 import PasswordHasher
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kostra.access.roles import Role
-from kostra.access.users import create_user
+from kostra.access.users import create_user, hash_password
 from kostra.errors import NotFound, UsageError
 from kostra.intake.identifiers import validate_orgnr
 from kostra.store.models import ApiToken, AuditEvent, Region, Unit, User
@@ -64,7 +63,6 @@ MIN_PASSWORD_LENGTH = 8
 UNIT_KINDS = ("municipality", "oslo_district", "county", "institution")
 OSLO = "0301"
 # Same parameters as interactive logins (kostra.access.users): argon2's defaults.
-_HASHER = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Code pattern and region level (in the year's structure) of each kind with a region code.
@@ -272,7 +270,7 @@ def set_password(session: Session, actor: str, username: str, password: str, rea
     """Give a user a new password (argon2) and revoke their API tokens; audit ``user.password``."""
     user = get_user(session, username)
     _check_password(password)
-    user.password_hash = _HASHER.hash(password)
+    user.password_hash = hash_password(password)
     revoked = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
     session.flush()
     _audit(session, actor, "user.password", f"user/{username}", reason, {"tokens_revoked": revoked or 0})

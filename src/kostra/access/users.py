@@ -15,12 +15,17 @@ from kostra.access.roles import Principal, Role
 from kostra.errors import AccessDenied, UsageError
 from kostra.store.models import ApiToken, User
 
-__all__ = ["authenticate", "create_token", "create_user", "principal_of", "user_for_token"]
+__all__ = ["authenticate", "create_token", "create_user", "hash_password", "principal_of", "user_for_token"]
 
 # Demo builds create hundreds of users; interactive logins keep argon2's defaults.
 _HASHER = PasswordHasher()
 _FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 TOKEN_LIFETIME = timedelta(hours=12)
+
+
+def hash_password(password: str, *, fast: bool = False) -> str:
+    """The argon2 hash stored for ``password`` (``fast``: cheap parameters, for tests and benchmarks)."""
+    return (_FAST_HASHER if fast else _HASHER).hash(password)
 
 
 def create_user(session: Session, *, username: str, password: str, role: Role, display_name: str = "",
@@ -30,8 +35,7 @@ def create_user(session: Session, *, username: str, password: str, role: Role, d
         raise UsageError(f"reporter {username!r} needs a unit")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise UsageError(f"user {username!r} exists already")
-    hasher = _FAST_HASHER if fast_hash else _HASHER
-    user = User(username=username, password_hash=hasher.hash(password), role=role.value,
+    user = User(username=username, password_hash=hash_password(password, fast=fast_hash), role=role.value,
                 display_name=display_name or username, unit_code=unit_code)
     session.add(user)
     session.flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -135,16 +135,28 @@ class Form:
         """The name rules use for this form: ``skjema`` + lower-case id (``skjema5``, ``skjemapsyk``)."""
         return "skjema" + self.definition.id.lower()
 
-    def fields(self) -> tuple[FormField, ...]:
-        """All fields in form order."""
+    @cached_property
+    def _fields(self) -> tuple[FormField, ...]:
         return tuple(f for section in self.definition.sections for f in section.fields)
+
+    @cached_property
+    def _by_key(self) -> dict[str, FormField]:
+        found: dict[str, FormField] = {}
+        for candidate in self._fields:  # the first field with an id or name wins, as in form order
+            found.setdefault(candidate.id, candidate)
+            found.setdefault(candidate.name, candidate)
+        return found
+
+    def fields(self) -> tuple[FormField, ...]:
+        """All fields in form order (computed once: validation and the office look fields up often)."""
+        return self._fields
 
     def field(self, key: str) -> FormField:
         """A field by id (``"3.2"``) or name (``"rom_i_alt"``); raises NotFound."""
-        for candidate in self.fields():
-            if key in (candidate.id, candidate.name):
-                return candidate
-        raise NotFound(f"form {self.id!r} ({self.file}) has no field {key!r}")
+        found = self._by_key.get(key)
+        if found is None:
+            raise NotFound(f"form {self.id!r} ({self.file}) has no field {key!r}")
+        return found
 
     def field_line(self, field_id: str, key: str | None = None) -> int | None:
         """The YAML line where a field (or one of its keys, e.g. ``applies_when``) is defined."""
