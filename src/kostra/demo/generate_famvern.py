@@ -70,8 +70,9 @@ def _record_52a(record: Record, rng: random.Random, year: int, office: FamvernOf
         record[name] = "2"
     record["DELT_PARTNER_A"] = "1"
     record["SAMT_PARTNER_A"] = _fit(rng.randrange(1, 20), 2)
-    if rng.random() < 0.5:
-        record.update(STATUS_ARETSSL_A="1", DATO_AVSL_A=_ddmmyyyy(forste + timedelta(days=rng.randrange(0, 60))))
+    if rng.random() < 0.5:  # a closed case needs its closing date and main theme (035, 034)
+        record.update(STATUS_ARETSSL_A="1", DATO_AVSL_A=_ddmmyyyy(forste + timedelta(days=rng.randrange(0, 60))),
+                      HOVEDTEMA_A=f"{rng.randrange(1, 19):02d}")
 
 
 def _record_52b(record: Record, rng: random.Random, year: int, office: FamvernOffice, i: int) -> None:
@@ -117,8 +118,34 @@ def _record_55(record: Record, rng: random.Random, year: int, office: FamvernOff
                            "VOLD": ("TEMA", "IKKE_TEMA")}.items():
         values[f"{prefix}_{a}"], values[f"{prefix}_{b}"] = _split(rng, children, 2)
         values[f"{prefix}_TOT"] = children
+    values |= _tables_2024(rng, values, kinds)
     record.update(FYLKE_NR=office.fylke, KONTOR_NR=office.kontor, FYLKE_NAVN=office.fylke_name[:34].ljust(34))
     record.update({name: str(value) for name, value in values.items() if name in record})
+
+
+def _table(rng: random.Random, prefix: str, row_totals: dict[str, int], columns: int) -> dict[str, int]:
+    """A ``PREFIX_KIND_1..n`` / ``_TOT`` table whose rows add up to ``row_totals`` and columns to the TOT row."""
+    cells: dict[str, int] = {}
+    for kind, total in row_totals.items():
+        cells |= {f"{prefix}_{kind}_{c + 1}": v for c, v in enumerate(_split(rng, total, columns))}
+        cells[f"{prefix}_{kind}_TOT"] = total
+    for c in range(1, columns + 1):
+        cells[f"{prefix}_TOT_{c}"] = sum(cells[f"{prefix}_{kind}_{c}"] for kind in row_totals)
+    cells[f"{prefix}_TOT_TOT"] = sum(row_totals.values())
+    return cells
+
+
+def _tables_2024(rng: random.Random, values: dict[str, int], kinds: Sequence[str]) -> dict[str, int]:
+    """The cells only the 2024 layout has (55F 010–016), consistent with the mediation totals."""
+    per_kind = {kind: values[f"MEKLING_{kind}_TOT"] for kind in kinds}
+    cells = _table(rng, "RESULT", per_kind, 3) | _table(rng, "BEKYMR", per_kind, 2)
+    agreements = cells["RESULT_TOT_1"]  # written agreements: the mediations that ended in agreement (015)
+    cells |= _table(rng, "AVTALE", dict(zip(kinds, _split(rng, agreements, len(kinds)), strict=True)), 3)
+    children = {kind: rng.randrange(0, total + 1) for kind, total in per_kind.items()}
+    cells |= {f"BARNDELT_{kind}_TOT": n for kind, n in children.items()} | {"BARNDELT_TOT_TOT": sum(children.values())}
+    no_show = _split(rng, rng.randrange(0, 10), 5)
+    cells |= {f"UTEN_OPPM_{n + 1}": v for n, v in enumerate(no_show)} | {"UTEN_OPPM_TOT": sum(no_show)}
+    return cells
 
 
 _FILLERS: dict[str, Callable[[Record, random.Random, int, FamvernOffice, int], None]] = {

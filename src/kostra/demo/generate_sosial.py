@@ -172,6 +172,13 @@ def _qualification(rng: np.random.Generator, year: int, n: int, spec: dict[str, 
     cols["AVSL_DATO"] = np.where(closed, date(year, 11, 30), None)
     cols["AVSL_ORDINAERTARB"] = np.where(closed, "01", "")
     cols["AVSL_VIKTIGSTE_INNTEKT"] = np.where(closed, "01", "")
+    # benefits before the programme (21) and support during it (26/27): "1" needs a ticked box, "2" none
+    had_assistance = rng.random(n) < 0.5
+    cols["YTELSE_SOSHJELP"] = np.where(had_assistance, "1", "")
+    cols["YTELSE_TYPE_SOSHJ"] = np.where(had_assistance, rng.choice(["2", "3"], n), "")
+    support = rng.random(n) < 0.3
+    cols["KVP_MED_ASTONAD"] = np.where(support, "1", "2")
+    cols["KVP_MED_KOMMBOS"] = np.where(support, "4", "")
     return cols
 
 

@@ -33,6 +33,9 @@ __all__ = ["MAX_STONAD", "rules_for", "statistics"]
 MAX_STONAD = 600_000
 DATE_WINDOW_YEARS = 4
 CLOSED_STATUSES = ("3", "4", "5", "7")
+# What was received during the programme, each box holding its own code when ticked (layout codeList).
+SUPPORT_FIELDS = ("KVP_MED_KOMMBOS", "KVP_MED_HUSBANKBOS", "KVP_MED_SOSHJ_ENGANG", "KVP_MED_SOSHJ_PGM",
+                  "KVP_MED_SOSHJ_SUP")
 DATE_FIELDS = (
     ("14", "REG_DATO", "Registreringsdato"),
     ("15", "VEDTAK_DATO", "Vedtaksdato"),
@@ -68,6 +71,46 @@ def _municipality_rule(municipalities: Collection[str] | None) -> FileRule:
         lambda c: pl.format("KVP_KOMM is 1 (programme started in another municipality) but KOMMNR_KVP_KOMM {} is "
                             "not a municipality number of {}", quoted("KOMMNR_KVP_KOMM"), pl.lit(c.args.year)),
     )
+
+
+def _codes(c: RuleContext, field: str) -> list[str]:
+    return sorted(layout_codes(packaged_layout("11CF", c.args.year), field))
+
+
+def _support_rules() -> list[FileRule]:
+    """21 (type of social assistance before the programme), 26/27 (support received during the programme)."""
+
+    def missing(c: RuleContext, field: str) -> pl.Expr:
+        return ~text_of(field).is_in(_codes(c, field))
+
+    def support_27(c: RuleContext) -> pl.Expr:
+        answer = text_of("KVP_MED_ASTONAD")
+        none_given = pl.all_horizontal([missing(c, f) for f in SUPPORT_FIELDS])
+        return ((answer == "1") & none_given) | ((answer == "2") & ~none_given)
+
+    def message_27(c: RuleContext) -> pl.Expr:
+        values = ", ".join(f"{field}='{{}}'" for field in SUPPORT_FIELDS)
+        received = pl.when(text_of("KVP_MED_ASTONAD") == "1").then(pl.lit("Det er mottatt støtte.")).otherwise(
+            pl.lit("Det er IKKE mottatt støtte."))
+        return pl.format(f"Svaralternativer for feltet \"Har deltakeren i {c.args.year} i løpet av perioden med "
+                         "kvalifiseringsstønad mottatt økonomisk sosialhjelp, kommunal bostøtte eller Husbankens "
+                         f"bostøtte?\" har ugyldige koder. Feltet er obligatorisk å fylle ut. {{}} {values}",
+                         received, *[pl.col(f) for f in SUPPORT_FIELDS])
+
+    return [
+        record_rule("Kontroll 21 : Ytelser", Severity.ERROR,
+                    lambda c: (text_of("YTELSE_SOSHJELP") == "1") & missing(c, "YTELSE_TYPE_SOSHJ"),
+                    lambda _c: pl.format("Feltet for 'Hadde deltakeren i løpet av de siste to månedene før "
+                                         "registrert søknad ved NAV-kontoret en eller flere av følgende ytelser?' "
+                                         "inneholder ugyldige verdier (YTELSE_TYPE_SOSHJ {}).",
+                                         quoted("YTELSE_TYPE_SOSHJ"))),
+        record_rule("Kontroll 26 : Mottatt støtte", Severity.ERROR, lambda c: missing(c, "KVP_MED_ASTONAD"),
+                    lambda c: pl.format(f"Feltet for 'Har deltakeren i {c.args.year} i løpet av perioden med "
+                                        "kvalifiseringsstønad også mottatt økonomisk sosialhjelp, kommunal bostøtte "
+                                        "eller Husbankens bostøtte?', er ikke utfylt eller feil kode ({}) er benyttet. "
+                                        "Feltet er obligatorisk å fylle ut.", pl.col("KVP_MED_ASTONAD"))),
+        record_rule("Kontroll 27 : Mottatt økonomisk sosialhjelp", Severity.ERROR, support_27, message_27),
+    ]
 
 
 def _months() -> pl.Expr:
@@ -121,6 +164,7 @@ def rules_for(args: CheckArguments, municipalities: Collection[str] | None = Non
         code_rule("Kontroll 19 : Kvalifiseringsprogram i annen kommune", "KVP_KOMM", ("1", "2"),
                   "programme in another municipality"),
         _municipality_rule(municipalities),
+        *_support_rules(),
         *_amount_rules(),
         *_status_rules(),
     ]

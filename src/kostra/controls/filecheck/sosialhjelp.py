@@ -25,6 +25,7 @@ from kostra.controls.filecheck.sosial_common import (
     text_of,
 )
 from kostra.intake.identifiers import duf_valid_expr
+from kostra.intake.layouts import load_layout
 
 __all__ = ["MONTHS", "VILKAR_CODES", "rules_for", "statistics"]
 
@@ -63,6 +64,18 @@ def _vklo_rule(rule_id: str, vklo: str, label: str, codes: Sequence[str], severi
     )
 
 
+def _message_24b(c: RuleContext) -> pl.Expr:
+    """SSB's text with both codes and their labels ("11=Arbeidsavklaringspenger"); 2022's layout has no labels."""
+    layout = load_layout("11F", c.args.year)
+
+    def label(field: str, code: str) -> str:
+        found = [item.value for item in layout.field(field).code_list if item.code == code]
+        return f"{code}={found[0]}" if found else code
+
+    return pl.lit(f"Mottakeren mottar trygd ({label('TRYGDESIT', '11')}), men det er oppgitt ugyldig kode "
+                  f"({label('ARBSIT', '08')}) på arbeidssituasjon.")
+
+
 def _living_rules() -> list[FileRule]:
     return [
         code_rule("Kontroll 14 : Viktigste kilde til livsopphold. Gyldige verdier", "VKLO",
@@ -82,12 +95,21 @@ def _living_rules() -> list[FileRule]:
                     & ~((text_of("BU18") == "1") & (int_of("ANTBU18").fill_null(0) > 0)),
                     lambda _c: pl.format("TRYGDESIT is '05' (overgangsstønad) but BU18 is {} and ANTBU18 {}; "
                                          "expected children under 18", quoted("BU18"), quoted("ANTBU18"))),
+        record_rule("Kontroll 23C : Tilknytning til trygdesystemet og barn. Barnetrygd", Severity.ERROR,
+                    lambda _c: (pl.col("TRYGDESIT") == "13")
+                    & ~((text_of("BU18") == "1") & (int_of("ANTBU18").fill_null(0) > 0)),
+                    lambda _c: pl.format("Mottakeren mottar barnetrygd, men det er ikke oppgitt barn under 18 år i "
+                                         "husholdningen (BU18 {}, ANTBU18 {}).", quoted("BU18"), quoted("ANTBU18"))),
         record_rule("Kontroll 24 : Tilknytning til trygdesystemet og arbeidssituasjon. Uføretrygd/alderspensjon",
                     Severity.WARNING,
                     lambda _c: pl.col("TRYGDESIT").is_in(["04", "07"])
                     & ~pl.col("ARBSIT").is_in(["02", "03", "04", "05", "06", "07"]),
                     lambda _c: pl.format("TRYGDESIT {} (uføretrygd/alderspensjon) with ARBSIT {}; expected one of "
                                          "02–07", quoted("TRYGDESIT"), quoted("ARBSIT"))),
+        record_rule("Kontroll 24B : Tilknytning til trygdesystemet og arbeidssituasjon. Arbeidsavklaringspenger",
+                    Severity.ERROR,
+                    lambda _c: (text_of("VKLO") == "3") & (pl.col("TRYGDESIT") == "11") & (pl.col("ARBSIT") == "08"),
+                    _message_24b),
         code_rule("Kontroll 25 : Arbeidssituasjon. Gyldige koder", "ARBSIT",
                   tuple(f"{n:02d}" for n in range(1, 11)), "work situation"),
     ]
