@@ -6,7 +6,9 @@ belongs to the seeded form or reads the seeded field. Errors that ended in a dra
 submitted) cannot be seen by controls on submitted data; they are listed as ``in_draft`` and left out of
 recall. ``missing_form`` and ``late_submission`` are found by the status side, not by rules: a missing form
 counts as found when the unit has no submission of that form (the status board lists it), a late one when
-its first submission came after the form's deadline.
+its first submission came after the form's deadline. An error a statistician has already corrected with an
+edit that answers a hit of an earlier run (``Edit.control_result_id``) counts as found: after the edit the
+value is right and a new run no longer flags it.
 
 Precision: the share of hits (WARNING or worse) explained by some seeded error. INFO hits are counted
 separately: they are hints, not suspected errors.
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from kostra.catalog.forms import load_catalog
 from kostra.demo.seeded import KINDS
-from kostra.store.models import ControlResult, ControlRun, Submission, Unit
+from kostra.store.models import ControlResult, ControlRun, Edit, Submission, Unit
 
 __all__ = ["STATUS_KINDS", "KindRecall", "RecallReport", "recall_of_run"]
 
@@ -83,6 +85,7 @@ def recall_of_run(session: Session, run: ControlRun, ledger: Sequence[Mapping[st
     """Compare the run's hits with the seeded-error ledger of its year."""
     owners = dict(session.execute(select(Unit.code, Unit.municipality_code).where(Unit.kind == "institution")).all())
     hits, info_hits = _hits(session, run.id)
+    corrected = _corrected_after_hits(session, run.year)
     explained: set[int] = set()
     kinds = []
     submitted = _first_submissions(session, run.year)
@@ -100,11 +103,18 @@ def recall_of_run(session: Session, run: ControlRun, ledger: Sequence[Mapping[st
                 continue
             matched = [i for i, hit in enumerate(hits) if _explains(entry, hit, owners)]
             explained.update(matched)
-            found += bool(matched)
+            found += bool(matched) or (str(entry["form"]), str(entry["unit"]), str(entry.get("field"))) in corrected
         kinds.append(KindRecall(kind, len(entries), in_draft, found, "controls"))
     unexplained = Counter(hit.rule for i, hit in enumerate(hits) if i not in explained)
     return RecallReport(run.year, run.id, tuple(kinds), len(hits), len(explained), info_hits,
                         dict(unexplained.most_common()))
+
+
+def _corrected_after_hits(session: Session, year: int) -> set[tuple[str, str, str]]:
+    """(form, unit, field) of the year's edits that answer a hit of some control run."""
+    rows = session.execute(select(Edit.form_id, Edit.unit_code, Edit.field_name).where(
+        Edit.year == year, Edit.control_result_id.is_not(None))).all()
+    return {(form, unit, field) for form, unit, field in rows}
 
 
 def _hits(session: Session, run_id: int) -> tuple[list[_Hit], int]:

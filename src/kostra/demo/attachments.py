@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from kostra.catalog.forms import load_catalog
 from kostra.demo.builder import DemoOptions, Progress
 from kostra.demo.generate_accounts import generate as generate_accounts
 from kostra.demo.generate_sosial import generate as generate_sosial
-from kostra.demo.reporting_year import demo_units
+from kostra.demo.reporting_year import demo_units, submission_moment
 from kostra.demo.units import DemoUnit
 from kostra.intake import submissions
 from kostra.intake.attachments import region_of, upload_attachment
@@ -62,15 +63,18 @@ def _unit_files(session: Session, unit: DemoUnit, options: DemoOptions, rng: ran
         faulty = file_form in ("11F", "11CF") and rng.random() < ERROR_SHARE
         errors = (rng.choice(SOSIAL_ERRORS),) if faulty else ()
         data = _file(file_form, options.year, region_of(row), unit.population or 1000, rng.randrange(1 << 30), errors)
-        upload_attachment(session, reporter, form=form, unit=row, year=options.year,
-                          filename=f"{file_form}_{options.year}_{unit.code}.dat", data=data)
+        attachment, _ = upload_attachment(session, reporter, form=form, unit=row, year=options.year,
+                                          filename=f"{file_form}_{options.year}_{unit.code}.dat", data=data)
         uploaded += 1
         if not faulty:
             values = _contact(unit) if form.fields() else {}
             submissions.save_draft(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
                                    values=values)
-            submissions.submit(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
-                               confirm_warnings=True)
+            receipt = submissions.submit(session, reporter, year=options.year, form_id=form_id,
+                                         unit_code=unit.code, confirm_warnings=True)
+            # Submitted before the deadline, as the status board's "as of" dates should show, not at build time.
+            receipt.created_at = submission_moment(rng, form.definition.deadline, late=False)
+            attachment.uploaded_at = receipt.created_at - timedelta(minutes=rng.uniform(2, 90))
             submitted += 1
     return uploaded, submitted
 

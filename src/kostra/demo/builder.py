@@ -92,6 +92,12 @@ def _controls(session: Session, options: DemoOptions, progress: Progress) -> str
     return f"controls: run {run.id}, {run.rules} rules and checks over {run.units} units, {run.hits} hits"
 
 
+def _followup(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.followup import followup_step
+
+    return followup_step(session, options, progress)
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
@@ -100,6 +106,7 @@ STEPS: list[DemoStep] = [
     DemoStep("attachments", "Controlling this year's file attachments", _attachments),
     DemoStep("registers", "Writing register values", _registers),
     DemoStep("controls", "Running every control over the year", _controls),
+    DemoStep("followup", "Following up: edits, contacts, approvals, reminders", _followup),
 ]
 
 

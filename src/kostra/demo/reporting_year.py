@@ -28,7 +28,21 @@ from kostra.demo.seeded import SeededError, seed_errors, write_ledger
 from kostra.demo.units import OSLO, DemoUnit, build_units
 from kostra.intake.submissions import FormStatus
 from kostra.settings import Settings
-from kostra.store.models import ApiToken, Attachment, AuditEvent, Draft, Submission, User
+from kostra.store.models import (
+    ApiToken,
+    Approval,
+    Attachment,
+    AuditEvent,
+    Contact,
+    ControlResult,
+    ControlRun,
+    Draft,
+    Edit,
+    OutboxMessage,
+    RegisterValue,
+    Submission,
+    User,
+)
 from kostra.store.models import Unit as UnitRow
 
 if TYPE_CHECKING:
@@ -75,6 +89,12 @@ def unit_forms(unit: DemoUnit, answers: Mapping[str, object], has_districts: boo
 def _clear(session: Session, years: Iterable[int], codes: set[str]) -> None:
     """Remove the demo's earlier reports, users and institutions so a rebuild starts clean."""
     years = list(years)
+    # Follow-up rows refer to submissions and units: they go first.
+    for model in (Approval, Edit, Contact, OutboxMessage, RegisterValue):
+        session.execute(delete(model).where(model.year.in_(years)))  # type: ignore[attr-defined]
+    runs = select(ControlRun.id).where(ControlRun.year.in_(years))
+    session.execute(delete(ControlResult).where(ControlResult.run_id.in_(runs)))
+    session.execute(delete(ControlRun).where(ControlRun.year.in_(years)))
     for model in (Submission, Draft, Attachment):
         session.execute(delete(model).where(model.year.in_(years)))  # type: ignore[attr-defined]
     session.execute(delete(AuditEvent).where(or_(*(AuditEvent.object_ref.startswith(f"{y}/") for y in years))))
@@ -87,19 +107,26 @@ def _clear(session: Session, years: Iterable[int], codes: set[str]) -> None:
     session.flush()
 
 
+def demo_email(unit_code: str, local: str = "postmottak") -> str:
+    """A demo address under the reserved top-level domain ``.example``: reminders never reach anyone."""
+    return f"{local}@{unit_code}.kommune.example"
+
+
 def store_units_and_users(session: Session, units: list[DemoUnit], years: Iterable[int],
                           progress: Progress) -> str:
     """Insert or update the units, then (re)create the demo users with password ``demo``."""
     _clear(session, years, {u.code for u in units})
     for unit in units:
         session.merge(UnitRow(code=unit.code, kind=unit.kind, name=unit.name, orgnr=unit.orgnr,
-                              municipality_code=unit.municipality_code, population=unit.population))
+                              municipality_code=unit.municipality_code, population=unit.population,
+                              email=demo_email(unit.code) if unit.kind != "institution" else None))
     session.flush()
     reporters = [u for u in units if u.kind != "institution" or u.private]
     total = len(reporters) + len(OFFICE_USERS)
     for done, unit in enumerate(reporters, start=1):
-        create_user(session, username=f"demo-{unit.code}", password=DEMO_PASSWORD, role=Role.REPORTER,
-                    display_name=f"{unit.name} (demo)", unit_code=unit.code, fast_hash=True)
+        user = create_user(session, username=f"demo-{unit.code}", password=DEMO_PASSWORD, role=Role.REPORTER,
+                           display_name=f"{unit.name} (demo)", unit_code=unit.code, fast_hash=True)
+        user.email = demo_email(unit.code, f"demo-{unit.code}")
         if done % 25 == 0:
             progress(done, total)
     for name, role, display in OFFICE_USERS:
@@ -139,7 +166,8 @@ def _submission(form: Form, unit: DemoUnit, year: int, status: FormStatus, value
     return row, event
 
 
-def _moment(rng: random.Random, deadline: date, late: bool) -> datetime:
+def submission_moment(rng: random.Random, deadline: date, late: bool) -> datetime:
+    """When a demo form was submitted: up to 30 days before its deadline, or 1–20 days after when late."""
     base = datetime(deadline.year, deadline.month, deadline.day, 12, tzinfo=UTC)
     days = rng.uniform(1, 20) if late else -rng.uniform(0.1, 30)
     return base + timedelta(days=days)
@@ -209,7 +237,7 @@ def store_forms(session: Session, units: list[DemoUnit], *, seed: int, year: int
     rows, events, drafts, blocked = [], [], [], set()
     for done, ((code, form_id), values) in enumerate(batch.items(), start=1):
         unit, form, plan = by_code[code], catalog.form(form_id), plans[(code, form_id)]
-        at = moments[(code, form_id)] = _moment(rng, form.definition.deadline, plan == "late")
+        at = moments[(code, form_id)] = submission_moment(rng, form.definition.deadline, plan == "late")
         validated = _validated(form, unit, values, year)
         if plan == "draft" or (plan in ("on_time", "late") and not validated.ok):
             blocked |= set() if plan == "draft" else {(code, form_id)}

@@ -17,7 +17,7 @@ from kostra.demo.builder import DemoOptions, build_demo
 from kostra.demo.registers import MIDWIFE_MEASURE, registers_step
 from kostra.demo.seeded import seeded_errors
 from kostra.settings import Settings
-from kostra.store.models import ControlResult, RegisterValue, Submission
+from kostra.store.models import ControlResult, Edit, RegisterValue, Submission
 
 OPTIONS = DemoOptions(year=2025, seed=2025, limit_units=12, always_units=("0301", "3401", "030102"))
 
@@ -58,10 +58,15 @@ def test_every_seeded_error_in_submitted_data_is_hit_on_its_unit(demo: Settings)
         session.commit()
         hits = Counter((r.unit_code, r.form_id) for r in session.scalars(select(ControlResult).where(
             ControlResult.run_id == run.id, ControlResult.outcome == "fail")))
+        # The demo's follow-up corrected some seeded errors after the demo's own run had hit them.
+        corrected = {(e.form_id, e.unit_code, e.field_name) for e in session.scalars(select(Edit))
+                     if e.control_result_id is not None}
     planted = [e for e in _ledger(demo) if e["kind"] not in ("missing_form", "late_submission")
                and e["stored"] == "submission"]
     assert planted, "the small demo seeds errors"
     for entry in planted:
+        if (str(entry["form"]), str(entry["unit"]), str(entry["field"])) in corrected:
+            continue
         form = "4" if entry["kind"] == "inconsistent_forms" else str(entry["form"])
         assert hits[(str(entry["unit"]), form)] or hits[(str(entry["unit"]), str(entry["form"]))], entry
 
