@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_portal.py [--users 100] [--seconds 20] [--workers 1 2] [--profile]``.
 
-Target (issue #8): p95 ≤ 50 ms per save with 100 concurrent users on SQLite.
+Target (issue 4, point 8): p95 ≤ 50 ms per save with 100 concurrent users on SQLite.
 
 Load model
   * One temporary SQLite database (WAL) with ``--users`` municipalities, one institution each and one
