@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-from kostra.store import upgrade
+from kostra.store import create_engine_for, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -76,3 +77,16 @@ def _postgres_database(server_url: str) -> Iterator[str]:
             ), {"name": name})
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on a fresh database of each backend holding the factory units and users
+    (``tests.factories.add_units_and_users``); test modules may define their own ``session``."""
+    from tests.factories import add_units_and_users
+
+    engine = create_engine_for(database_url)
+    with Session(engine) as db:
+        add_units_and_users(db)
+        yield db
+    engine.dispose()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users
 
 from kostra.access.admin import (
     AdminError,
@@ -24,17 +22,7 @@ from kostra.errors import NotFound
 from kostra.intake.identifiers import orgnr_check_digit
 from kostra.reference import regions
 from kostra.reference.loader import load_reference_into_database
-from kostra.store import create_engine_for
 from kostra.store.models import AuditEvent, Unit
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def _valid_orgnr(first_eight: str) -> str:

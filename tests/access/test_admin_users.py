@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, add_units_and_users
+from tests.factories import PASSWORD
 
 from kostra.access import authenticate, create_token, user_for_token
 from kostra.access.admin import (
@@ -22,19 +21,9 @@ from kostra.access.admin import (
 )
 from kostra.access.roles import Role
 from kostra.errors import AccessDenied, NotFound, UsageError
-from kostra.store import create_engine_for
 from kostra.store.models import AuditEvent, User
 
 NEW_PASSWORD = "et-langt-passord"
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def _events(session: Session, action: str | None = None) -> list[AuditEvent]:

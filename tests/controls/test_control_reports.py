@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from kostra.controls import reports
 from kostra.controls.reports import Filters
 from kostra.errors import NotFound
-from kostra.store import create_engine_for
 from kostra.store.models import ControlResult, ControlRun, Region
-from tests.factories import add_units_and_users
 
 YEAR = 2025
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -58,15 +56,6 @@ def add_run(session: Session, results: Sequence[R], *, year: int = YEAR, form_id
 
 def fld(form: str, id_: str, name: str) -> dict[str, str]:
     return {"form": form, "id": id_, "name": name}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def test_latest_run_skips_unfinished_runs_and_follows_the_form(session: Session) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users, form5_values
+from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.errors import AccessDenied, NotFound
@@ -19,22 +18,12 @@ from kostra.followup.edits import ReasonCode, edit_value
 from kostra.followup.errors import FollowupRefused
 from kostra.followup.values import year_values
 from kostra.intake import submissions
-from kostra.store import create_engine_for
 from kostra.store.models import AuditEvent, Contact, Edit, Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
 ADMIN = Principal("admin", Role.ADMINISTRATOR, None)
 FORM5 = {"year": 2025, "form_id": "5", "unit_code": "974600951"}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def _submit(session: Session, **overrides: object) -> Submission:

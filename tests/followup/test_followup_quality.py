@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users, form5_values
+from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.followup.edits import edit_value
 from kostra.followup.quality import quality_indicators
 from kostra.intake import submissions
-from kostra.store import create_engine_for
 from kostra.store.models import ControlResult, ControlRun, Submission, utcnow
 
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
 REPORTERS = {"974600951": Principal("demo-3401", Role.REPORTER, "3401"),
              "976990803": Principal("demo-3405", Role.REPORTER, "3405")}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def _submit(session: Session, unit_code: str) -> Submission:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users, form5_values
+from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.catalog.forms import load_catalog
@@ -17,22 +16,12 @@ from kostra.followup.approval import approve, withdraw_approval
 from kostra.followup.status import end_of_day, status_board
 from kostra.intake import submissions
 from kostra.intake.submissions import FormStatus
-from kostra.store import create_engine_for
 from kostra.store.models import Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
 TODAY = datetime.now(UTC).date()
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def _submit_form5(session: Session, principal: Principal, unit_code: str) -> Submission:

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users, form5_values
+from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.errors import AccessDenied
 from kostra.intake import submissions
 from kostra.intake.overview import unit_forms
-from kostra.store import create_engine_for
 from kostra.store.models import AuditEvent, Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
 FORM5 = {"year": 2025, "form_id": "5", "unit_code": "974600951"}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_engine_for(database_url)
-    with Session(engine) as db:
-        add_units_and_users(db)
-        yield db
-    engine.dispose()
 
 
 def test_municipality_sees_its_forms_and_its_institutions_form_5(session: Session) -> None:

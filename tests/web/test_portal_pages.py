@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, add_units_and_users, form5_values
-
-from kostra.settings import Settings
-from kostra.store import create_engine_for
-from kostra.web.app import create_app
+from tests.factories import PASSWORD, form5_values
 
 PAGE = "/portal/2025/5/974600951"
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
-    from kostra.store import upgrade
-
-    upgrade(url)
-    engine = create_engine_for(url)
-    with Session(engine) as session:
-        add_units_and_users(session)
-    engine.dispose()
-    with TestClient(create_app(Settings(home=tmp_path, database_url=url))) as test_client:
-        yield test_client
+def client(app_client: TestClient) -> TestClient:
+    return app_client  # the shared app on a fresh SQLite database (tests/web/conftest.py)
 
 
 def _csrf(html: str) -> str:
