@@ -46,7 +46,7 @@ class UnknownYear(UsageError):
         self.year = year
         self.valid = years
         span = f"{years[0]}–{years[-1]}" if years else "none"
-        super().__init__(f"unknown year {year!r}: {what} exists for {span}")
+        super().__init__(f"unknown year {year!r}: the years with {what} are {span}")
 
 
 class UnknownRegion(UsageError):
