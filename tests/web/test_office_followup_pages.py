@@ -158,3 +158,22 @@ def test_table_cell_trail_link(app_client: TestClient) -> None:
     assert link, "each table cell links to its trail"
     trail = app_client.get(link[1])
     assert trail.status_code == 200 and "kjopende_kommuner[0].plasser" in trail.text
+
+
+def test_status_board_rows_come_a_page_at_a_time_with_the_filters_kept(client: TestClient,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kostra.followup import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # the factory data has a handful of rows
+    login(client, "statistiker")
+    first = client.get("/office/2025/status.json?county=34").json()
+    assert first["page"] == 1 and len(first["rows"]) == 2 and first["pages"] == -(-first["total_rows"] // 2) > 1
+    html = client.get("/office/2025/status?county=34").text
+    assert 'rel="next" href="?county=34&amp;page=2"' in html and 'rel="prev"' not in html
+    last = client.get(f"/office/2025/status.json?county=34&page={first['pages']}").json()
+    def keys(page: dict[str, list[dict[str, str]]]) -> set[tuple[str, str]]:
+        return {(r["form_id"], r["unit_code"]) for r in page["rows"]}
+
+    assert not keys(first) & keys(last) and last["page"] == first["pages"]
+    beyond = client.get("/office/2025/status.json?county=34&page=999").json()
+    assert beyond["page"] == first["pages"]  # a page past the end shows the last one

@@ -104,6 +104,9 @@ class StatusPage(BaseModel):
     rows: list[StatusRowView]
     missing: int
     error: str | None = None
+    total_rows: int = 0
+    page: int = 1
+    pages: int = 1
 
 
 def _form_choices(year: int) -> list[Choice]:
@@ -141,17 +144,25 @@ def _counts(board: StatusBoard) -> list[FormCount]:
     return result
 
 
+# The whole board of a year is over 5 000 rows (1.3 MB of HTML): the rows come a page at a time.
+PAGE_SIZE = 250
+
+
 def status_page(session: Session, year: int, *, form_id: str | None, status: str | None, county: str | None,
-                as_of: date | None, missing_only: bool, error: str | None = None) -> StatusPage:
-    """The status board page; raises the services' errors (unknown form, unknown status)."""
+                as_of: date | None, missing_only: bool, error: str | None = None, page: int = 1) -> StatusPage:
+    """The status board page (rows ``PAGE_SIZE`` at a time, counts for all); raises the services' errors."""
     board = status_board(session, year, form_id=form_id, as_of=as_of, county=county, status=status)
-    rows = board.missing() if missing_only else board.rows
+    every_row = board.missing() if missing_only else board.rows
+    pages = max(1, -(-len(every_row) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = every_row[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     counts = _counts(board)
     return StatusPage(
         year=year, form=form_id, status=status, county=county, as_of=as_of, missing_only=missing_only,
         forms=_form_choices(year), counties=_county_choices(year), statuses=[s.value for s in FormStatus],
         counts=counts, chart_width=CHART_WIDTH, chart_height=max(1, len(counts)) * (BAR_HEIGHT + BAR_GAP),
-        rows=[StatusRowView.of(r) for r in rows], missing=len(board.missing()), error=error)
+        rows=[StatusRowView.of(r) for r in rows], missing=len(board.missing()), error=error,
+        total_rows=len(every_row), page=page, pages=pages)
 
 
 class MessageView(BaseModel):

@@ -115,4 +115,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
               "share of hits whose unit got an edit of a field the control read, after the run started. “..” means "
               "the figure is missing (no denominator).",
     },
+    "followup.status.pages": {"nb": "Sider i tabellen", "en": "Pages of the table"},
+    "followup.status.page": {"nb": "Side", "en": "Page"},
+    "followup.status.previous": {"nb": "Forrige", "en": "Previous"},
+    "followup.status.next": {"nb": "Neste", "en": "Next"},
 }

@@ -42,7 +42,7 @@ FormText = Annotated[str, Form()]
 @router.get("/office/{year}/status.json", name="office_status_json")
 def status_board_page(request: Request, year: int, _principal: OfficeUser, session: Db, lang: LangDep,
                       form: str = "", status: str = "", county: str = "", as_of: str = "",
-                      missing: str = "") -> Response:
+                      missing: str = "", page: int = 1) -> Response:
     error, day = None, None
     try:
         day = parse_date(as_of, "per dato", "as of")
@@ -50,13 +50,14 @@ def status_board_page(request: Request, year: int, _principal: OfficeUser, sessi
         error = refused.text(lang)
     filters = {"form_id": form or None, "status": status or None, "county": county or None}
     try:
-        page = views.status_page(session, year, as_of=day, missing_only=bool(missing), error=error, **filters)
+        board = views.status_page(session, year, as_of=day, missing_only=bool(missing), error=error, page=page,
+                                  **filters)
     except (UsageError, NotFound) as refused:
         message = translate("followup.status.bad_filter", lang) + f" ({refused})"
-        page = views.status_page(session, year, form_id=None, status=None, county=county or None, as_of=day,
-                                 missing_only=bool(missing), error=message)
-        return render(request, "office/followup/status.html", page, status=422)
-    return render(request, "office/followup/status.html", page)
+        board = views.status_page(session, year, form_id=None, status=None, county=county or None, as_of=day,
+                                  missing_only=bool(missing), error=message)
+        return render(request, "office/followup/status.html", board, status=422)
+    return render(request, "office/followup/status.html", board)
 
 
 def _settings(request: Request) -> Settings:
