@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from kostra.access import Role, create_user
 from kostra.catalog.forms import load_catalog
-from kostra.store.models import Unit
+from kostra.store.models import ControlResult, ControlRun, Unit
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -85,3 +89,48 @@ def form5_values(year: int = 2025, **overrides: object) -> dict[str, object]:
     values.update(overrides)
     known = {f.name for f in load_catalog(year).form("5").fields()}
     return {name: value for name, value in values.items() if name in known}
+
+
+# Control runs stored as plain rows (the shapes kostra.controls.runs writes), for report and page tests.
+YEAR = 2025
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class R:
+    """One result row to insert: rule, form, unit, outcome and the rest with sensible defaults."""
+
+    rule: str
+    form: str
+    unit: str
+    outcome: str = "fail"
+    severity: str = "WARNING"
+    score: float | None = None
+    fields: list[dict[str, str]] = field(default_factory=list)
+    values: dict[str, object] = field(default_factory=dict)
+    message: str = ""
+
+
+def add_run(session: Session, results: Sequence[R], *, year: int = YEAR, form_id: str | None = None,
+            started: datetime = T0, finished: bool = True, by: str = "statistiker",
+            summary: list[dict[str, object]] | None = None) -> int:
+    """Insert a run with ``results`` the way ``kostra.controls.runs`` stores them; returns its id."""
+    run = ControlRun(year=year, form_id=form_id, started_at=started, started_by=by,
+                     finished_at=started + timedelta(minutes=3) if finished else None,
+                     rules=len({r.rule for r in results}), units=len({r.unit for r in results}),
+                     hits=sum(r.outcome == "fail" for r in results), summary_json=json.dumps(summary or []))
+    session.add(run)
+    session.flush()
+    session.add_all([
+        ControlResult(run_id=run.id, rule=r.rule, form_id=r.form, unit_code=r.unit, outcome=r.outcome,
+                      severity=r.severity, fields_json=json.dumps(r.fields), values_json=json.dumps(r.values),
+                      message=r.message or f"{r.rule} slo til", score=r.score)
+        for r in results
+    ])
+    session.commit()
+    return run.id
+
+
+def fld(form: str, id_: str, name: str) -> dict[str, str]:
+    """A field involved in a control result, as ``ControlResult.fields_json`` lists it."""
+    return {"form": form, "id": id_, "name": name}

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -13,49 +10,8 @@ from sqlalchemy.orm import Session
 from kostra.controls import reports
 from kostra.controls.reports import Filters
 from kostra.errors import NotFound
-from kostra.store.models import ControlResult, ControlRun, Region
-
-YEAR = 2025
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class R:
-    """One result row to insert: rule, form, unit, outcome and the rest with sensible defaults."""
-
-    rule: str
-    form: str
-    unit: str
-    outcome: str = "fail"
-    severity: str = "WARNING"
-    score: float | None = None
-    fields: list[dict[str, str]] = field(default_factory=list)
-    values: dict[str, object] = field(default_factory=dict)
-    message: str = ""
-
-
-def add_run(session: Session, results: Sequence[R], *, year: int = YEAR, form_id: str | None = None,
-            started: datetime = T0, finished: bool = True, by: str = "statistiker",
-            summary: list[dict[str, object]] | None = None) -> int:
-    """Insert a run with ``results`` the way ``kostra.controls.runs`` stores them; returns its id."""
-    run = ControlRun(year=year, form_id=form_id, started_at=started, started_by=by,
-                     finished_at=started + timedelta(minutes=3) if finished else None,
-                     rules=len({r.rule for r in results}), units=len({r.unit for r in results}),
-                     hits=sum(r.outcome == "fail" for r in results), summary_json=json.dumps(summary or []))
-    session.add(run)
-    session.flush()
-    session.add_all([
-        ControlResult(run_id=run.id, rule=r.rule, form_id=r.form, unit_code=r.unit, outcome=r.outcome,
-                      severity=r.severity, fields_json=json.dumps(r.fields), values_json=json.dumps(r.values),
-                      message=r.message or f"{r.rule} slo til", score=r.score)
-        for r in results
-    ])
-    session.commit()
-    return run.id
-
-
-def fld(form: str, id_: str, name: str) -> dict[str, str]:
-    return {"form": form, "id": id_, "name": name}
+from kostra.store.models import Region
+from tests.factories import T0, YEAR, R, add_run, fld
 
 
 def test_latest_run_skips_unfinished_runs_and_follows_the_form(session: Session) -> None:

@@ -1,9 +1,8 @@
 """The office's control dashboard in a real browser: a statistician runs the controls and reads the charts.
 
 Playwright drives Debian's Chromium against a live server (``tests/web/live_server.py``). The run
-stored beforehand stands in for earlier runs; pressing the button runs the controls when
-``kostra.controls.runs`` is present and otherwise shows its one-line message. Any JavaScript error
-or console error fails the test.
+stored beforehand stands in for earlier runs; pressing the button runs the controls for real. Any
+JavaScript error or console error fails the test.
 """
 
 from __future__ import annotations
@@ -15,17 +14,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.controls.test_control_reports import R, add_run, fld
+from tests.factories import R, add_run, fld
+from tests.web.browser import BrowserErrors, log_in, new_page
 from tests.web.live_server import live_server
-from tests.web.test_browser_portal import (
-    CHROMIUM_ARGS,
-    TIMEOUT_MS,
-    BrowserErrors,
-    _absent,
-    _chromium_path,
-    _log_in,
-    _new_page,
-)
 
 from kostra.store import create_engine_for
 
@@ -54,31 +45,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium_path()
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _absent("the playwright Python package is not installed")
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def errors() -> BrowserErrors:
-    return BrowserErrors(allowed=[])
-
-
 def test_statistician_runs_the_controls_and_reads_the_charts(browser: Any, base_url: str, errors: BrowserErrors,
                                                              tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page = _new_page(browser, base_url, errors)
-    _log_in(page, "statistiker")
+    page = new_page(browser, base_url, errors)
+    log_in(page, "statistiker")
     page.goto(DASHBOARD)
     expect(page.locator("h1")).to_contain_text("Kontroller 2025")
     expect(page.locator("svg.chart-hbar")).to_have_count(2)

@@ -7,104 +7,26 @@ Any JavaScript error or console error fails the test: the pages must work withou
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.factories import PASSWORD, form5_values
+from tests.factories import form5_values
+from tests.web.browser import BrowserErrors, log_in, new_page
 from tests.web.live_server import live_server
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
-TIMEOUT_MS = 20_000  # two shared cores: be patient, but not forever
 FORM_URL = "/portal/2025/5/974600951"
 INSTITUTION = "Kongsvinger sykehjem"
-
-
-def _absent(reason: str) -> None:
-    """Skip locally, but never in CI: there a missing browser is a broken build."""
-    if IN_CI:
-        pytest.fail(f"{reason}; CI must run the browser tests")
-    pytest.skip(reason)
-
-
-def _chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None and Path("/usr/bin/chromium").exists():
-        found = "/usr/bin/chromium"
-    if found is None:
-        _absent("Chromium not found (apt-get install chromium); `playwright install` is not used")
-    return str(found)
-
-
-@dataclass
-class BrowserErrors:
-    """Console errors and uncaught page errors, with the ones a test expects (e.g. a 403) allowed."""
-
-    seen: list[str] = field(default_factory=list)
-    allowed: list[re.Pattern[str]] = field(default_factory=list)
-
-    def watch(self, page: Any) -> None:
-        page.on("console", lambda m: self._console(m.type, m.text, m.location.get("url", "")))
-        page.on("pageerror", lambda e: self.seen.append(f"page error: {e}"))
-
-    def _console(self, kind: str, text: str, url: str) -> None:
-        if kind != "error":
-            return
-        entry = f"console {kind}: {text} ({url})"
-        if not any(p.search(entry) for p in self.allowed):
-            self.seen.append(entry)
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with live_server(tmp_path_factory.mktemp("portal-home")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium_path()
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _absent("the playwright Python package is not installed")
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def errors() -> BrowserErrors:
-    return BrowserErrors(allowed=[])
-
-
-def _new_page(browser: Any, base_url: str, errors: BrowserErrors) -> Any:
-    context = browser.new_context(base_url=base_url, locale="nb-NO")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors.watch(page)
-    return page
-
-
-def _log_in(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form.login button[type=submit]")
 
 
 def _fill(page: Any, name: str, value: object) -> None:
@@ -134,8 +56,8 @@ def test_municipality_fills_corrects_and_submits_form_5(browser: Any, base_url: 
                                                          tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page = _new_page(browser, base_url, errors)
-    _log_in(page, "demo-3401")
+    page = new_page(browser, base_url, errors)
+    log_in(page, "demo-3401")
     expect(page).to_have_url(re.compile(r"/portal/2025/3401$"))
     with page.expect_navigation():
         page.click(f"#forms a[href='{FORM_URL}']")
@@ -169,8 +91,8 @@ def test_municipality_fills_corrects_and_submits_form_5(browser: Any, base_url: 
 def test_english_pages_and_messages(browser: Any, base_url: str, errors: BrowserErrors) -> None:
     from playwright.sync_api import expect
 
-    page = _new_page(browser, base_url, errors)
-    _log_in(page, "demo-3401")
+    page = new_page(browser, base_url, errors)
+    log_in(page, "demo-3401")
     page.goto(f"{FORM_URL}?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_contain_text("Health and care institution")
@@ -187,8 +109,8 @@ def test_another_municipality_is_refused_and_sees_nothing(browser: Any, base_url
 
     # The refusal itself is logged by Chromium as a failed resource: that one is expected.
     errors.allowed.append(re.compile(r"status of 403 .*" + re.escape(FORM_URL)))
-    page = _new_page(browser, base_url, errors)
-    _log_in(page, "demo-3405")
+    page = new_page(browser, base_url, errors)
+    log_in(page, "demo-3405")
     expect(page).to_have_url(re.compile(r"/portal/2025/3405$"))
     expect(page.locator(f"#forms a[href='{FORM_URL}']")).to_have_count(0)
     response = page.goto(FORM_URL)
@@ -200,8 +122,8 @@ def test_another_municipality_is_refused_and_sees_nothing(browser: Any, base_url
 
 
 def test_form_page_ids_are_unique(browser: Any, base_url: str, errors: BrowserErrors) -> None:
-    page = _new_page(browser, base_url, errors)
-    _log_in(page, "demo-3401")
+    page = new_page(browser, base_url, errors)
+    log_in(page, "demo-3401")
     page.goto(FORM_URL)
     duplicated = page.evaluate(
         "() => { const seen = {}; document.querySelectorAll('[id]').forEach(e => seen[e.id] = (seen[e.id] || 0) + 1);"

@@ -9,8 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.controls.test_control_reports import R, add_run, fld
-from tests.factories import form5_values, login
+from tests.factories import R, add_run, fld, form5_values, login
 
 from kostra.store.models import AuditEvent, ControlRun, Region
 

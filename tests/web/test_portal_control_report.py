@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.controls.test_control_reports import R, add_run, fld
-from tests.factories import login
+from tests.factories import R, add_run, fld, login
 
 NBSP = "\u00a0"
 SUMMARY = [{"rule": "skjema5.rom_sum", "kind": "rule", "form": "5", "severity": "ERROR",

@@ -68,17 +68,15 @@ def entry_rules(year: int, rule_form: str) -> EntryRules:
     """
     schema = schema_of_year(year)
     compiled = compile_rules([r for r in rules_of_year(year) if r.form == rule_form], schema)
+    own = [r for r in compiled.rules if _reads_only_form(r, rule_form)]
     scalar: list[ScalarRule] = []
     polars: list[CompiledRule] = []
-    for rule in compiled.rules:
-        if not _reads_only_form(rule, rule_form):
-            continue
+    for rule in own:
         try:
             scalar.append(compile_scalar(rule, schema))
         except Unsupported:
             polars.append(rule)
-    order = tuple(r.rule.name for r in compiled.rules if _reads_only_form(r, rule_form))
-    return EntryRules(tuple(scalar), CompiledRules(tuple(polars), schema), order)
+    return EntryRules(tuple(scalar), CompiledRules(tuple(polars), schema), tuple(r.rule.name for r in own))
 
 
 def _reads_only_form(compiled: CompiledRule, rule_form: str) -> bool:

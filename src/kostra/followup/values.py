@@ -73,24 +73,12 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _numeric_fields(form: Form) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """Numeric scalar fields, and numeric columns per table field (looked up once per form object)."""
-    found = _NUMERIC_CACHE.get(id(form))
-    if found is None or found[0] is not form:
-        scalars = frozenset(f.name for f in form.fields() if f.type in NUMERIC_TYPES)
-        tables = {f.name: frozenset(c.name for c in f.columns or () if c.type in NUMERIC_TYPES)
-                  for f in form.fields() if f.type is FieldType.TABLE}
-        found = _NUMERIC_CACHE[id(form)] = (form, scalars, tables)
-    return found[1], found[2]
-
-
-# Forms come from the catalogue's cache and live for the process; keyed by identity (Form holds lists).
-_NUMERIC_CACHE: dict[int, tuple[Form, frozenset[str], dict[str, frozenset[str]]]] = {}
-
-
 def typed_values(form: Form, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers with numbers as numbers, table rows included; unknown names are kept as they are."""
-    numeric, tables = _numeric_fields(form)
+    fields = form.fields()
+    numeric = {f.name for f in fields if f.type in NUMERIC_TYPES}
+    tables = {f.name: {c.name for c in f.columns or () if c.type in NUMERIC_TYPES}
+              for f in fields if f.type is FieldType.TABLE}
     values = dict(raw)
     for name, value in raw.items():
         if value is None:

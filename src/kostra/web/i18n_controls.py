@@ -32,10 +32,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The run checks every submitted form against every rule and statistical check. It may take a while.",
     },
     "controls.all_forms": {"nb": "Alle skjema", "en": "All forms"},
-    "controls.run.unavailable": {
-        "nb": "Kontrollkjøring er ikke tilgjengelig i denne versjonen ennå (modulen for kjøringer mangler).",
-        "en": "Control runs are not available in this version yet (the run module is missing).",
-    },
     "controls.run.failed": {"nb": "Kontrollkjøringen stoppet", "en": "The control run stopped"},
     "controls.run.crashed": {
         "nb": "Kontrollkjøringen feilet uventet. Feilen er logget; ingenting er lagret.",

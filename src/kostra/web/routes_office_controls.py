@@ -176,10 +176,8 @@ def run_button(request: Request, year: int, principal: OfficeUser, session: Db, 
 
 
 def _run(session: Db, year: int, form_id: str | None, actor: str, lang: Lang) -> dict[str, object]:
-    try:
-        from kostra.controls.runs import run_controls  # written in parallel; the page works without it
-    except ImportError:
-        return {"ok": False, "text": translate("controls.run.unavailable", lang)}
+    from kostra.controls.runs import run_controls  # Polars and the statistical methods load only when pressed
+
     try:
         run = run_controls(session, year, form_id=form_id, actor=actor)
         session.commit()
