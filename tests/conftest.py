@@ -18,9 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kostra.store import create_engine_for, upgrade
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+from tests.shared import SHARED_DATA
 
 POSTGRES_URL = os.environ.get("KOSTRA_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -29,6 +27,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 def pytest_configure(config: pytest.Config) -> None:
     if IN_CI and not POSTGRES_URL:
         raise pytest.UsageError("CI must set KOSTRA_TEST_POSTGRES_URL: PostgreSQL tests may not be skipped in CI")
+    if IN_CI and not SHARED_DATA.is_dir():
+        raise pytest.UsageError(f"CI needs the shared data at {SHARED_DATA}: set KOSTRA_SHARED_DATA")
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
+from tests.shared import LAYOUTS
 
 from kostra.errors import UnknownYear, UsageError
 from kostra.intake.layouts import famvern_offices, layout_years, load_layout
-
-SHARED_LAYOUTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "kontrollprogram" / "layouts"
 
 CASES = [(form, year) for form in ("11F", "11CF") for year in range(2022, 2027)] + [
     (form, year) for form in ("52AF", "52BF", "53F", "55F") for year in range(2024, 2027)
@@ -20,7 +17,7 @@ CASES = [(form, year) for form in ("11F", "11CF") for year in range(2022, 2027)]
 @pytest.mark.parametrize(("form", "year"), CASES)
 def test_recomputed_positions_match_yaml_from(form: str, year: int) -> None:
     layout = load_layout(form, year)
-    raw = yaml.safe_load((SHARED_LAYOUTS / f"file_description_{form}_{year}.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((LAYOUTS / f"file_description_{form}_{year}.yaml").read_text(encoding="utf-8"))
     assert [f.position_from for f in layout.fields] == [item["from"] for item in raw["fields"]]
     assert layout.record_length == sum(item["size"] for item in raw["fields"])
     assert layout.reporting_year == year

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.shared import SHARED_DATA
 
 from kostra.errors import IntakeError
 from kostra.reference import population
 from kostra.reference.build.sources import municipality_code, parse_age, parse_population, read_population_file
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared data folder not present")
+needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data folder not present")
 
 
 @given(st.integers(0, 104))
@@ -49,7 +48,7 @@ def test_both_sex_layouts() -> None:
 @needs_shared
 @pytest.mark.parametrize("year", [2020, 2023, 2024])
 def test_totals_agree_with_sex_split(year: int) -> None:
-    folder = SHARED / "population"
+    folder = SHARED_DATA / "population"
 
     def by_code(name: str) -> Counter:
         counter: Counter = Counter()
@@ -66,7 +65,7 @@ def test_totals_agree_with_sex_split(year: int) -> None:
 
 @needs_shared
 def test_oslo_districts_plus_rest_make_oslo() -> None:
-    rows = read_population_file(SHARED / "population" / "Personerward2024.csv")
+    rows = read_population_file(SHARED_DATA / "population" / "Personerward2024.csv")
     total = sum(r.persons for r in rows if r.region.startswith("030100aa"))
     unknown = sum(r.persons for r in rows if r.region.startswith("030199a "))
     districts = sum(population(2024, f"0301{n:02d}") for n in range(1, 18))

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import yaml
 
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry
-
-LAYOUTS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "layouts"
+from tests.shared import LAYOUTS
 
 
 @cache

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from kostra.controls.filecheck.accounts import check_accounts, rules_for
 from kostra.controls.filecheck.model import CheckArguments, Severity
+from tests.shared import SAMPLES
 
 from .test_accounts_frames import frame_of
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
 SAMPLE_0A = "0A_V2019_K4_R040200_OK.dat"
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from kostra.controls.filecheck.engine import check_file
 from kostra.controls.filecheck.model import CheckArguments, Severity
 from kostra.demo.generate_accounts import generate
-
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
+from tests.shared import SAMPLES
 
 
 def test_0g_through_the_engine() -> None:

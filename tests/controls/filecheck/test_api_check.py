@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kostra.web.api_check import MAX_UPLOAD_BYTES, router
+from tests.shared import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
 FIELDS = {"form": "52AF", "year": "2025", "region": "667200"}
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from kostra.cli import cli
 from kostra.demo.generate_famvern import generate
+from tests.shared import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
 BASE = ["check", "--form", "52AF", "--year", "2025", "--region", "667200"]
 
 

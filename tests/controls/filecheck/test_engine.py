@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,8 +12,8 @@ from kostra.controls.filecheck.engine import argument_problems, check_file
 from kostra.controls.filecheck.model import CheckArguments, Severity
 from kostra.controls.filecheck.report import Report
 from kostra.demo.generate_famvern import generate
+from tests.shared import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
 ARGS_52AF = CheckArguments("52AF", 2025, "667200")
 
 

@@ -5,7 +5,6 @@ and the shared sample ``52AF.dat`` against the distribution the official program
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from kostra.controls.filecheck.engine import check_file
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry, Severity
 from kostra.demo.generate_famvern import generate
 from kostra.intake.layouts import load_layout
+from tests.shared import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "kontrollprogram" / "samples"
 YEAR = 2025
 REGIONS = {"52AF": "667200", "52BF": "667400", "53F": "500000", "55F": "030000"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from r_oracle import ORACLE
+from tests.shared import ORACLE
 
 
 @pytest.fixture(scope="session")

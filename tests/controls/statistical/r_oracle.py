@@ -13,7 +13,6 @@ from pathlib import Path
 
 import polars as pl
 
-ORACLE = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "oracle-kostra-r"
 TEXT_COLUMNS = {"id", "strata"}
 INJECTED_ROWS = (0, 3, 4)  # rows 1, 4, 5 of the man-page example, 0-based
 
