@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "kostra@localhost"
+    # The statistics year the portal and the office open on; by default the reporting calendar decides
+    # (kostra.catalog.calendar: the previous calendar year).
+    reporting_year: int | None = None
 
     @property
     def effective_database_url(self) -> str:

@@ -109,8 +109,8 @@ def test_name_scanner_skips_functions_keywords_and_strings() -> None:
 @pytest.mark.parametrize("year", YEARS)
 def test_rules_compile_and_cases_hold_in_the_rule_language(year: int) -> None:
     """Type-check every rule against the real form fields (a closed schema) and run its cases."""
-    from kostra.catalog.rules import load_rule_file
     from kostra.controls.language import Schema, run_case
+    from kostra.controls.rule_definitions import load_rule_file
 
     schema = Schema.from_mapping(load_catalog(year).schema_mapping())
     wrong = []

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kostra.access import authenticate
 from kostra.demo.builder import DemoOptions, build_demo
 from kostra.demo.seeded import count_by_kind, seeded_errors
-from kostra.intake.submissions import FormStatus, form_state
+from kostra.reporting.submissions import FormStatus, form_state
 from kostra.settings import Settings
 from kostra.store.models import Attachment, Draft, Submission, User
 

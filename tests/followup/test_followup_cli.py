@@ -16,7 +16,7 @@ from tests.factories import add_units_and_users, form5_values
 from kostra.access import Principal, Role
 from kostra.cli.followup import followup
 from kostra.cli.status import status
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.store.models import Edit, OutboxMessage

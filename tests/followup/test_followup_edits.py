@@ -17,7 +17,7 @@ from kostra.followup.contacts import add_contact, contacts_of
 from kostra.followup.edits import ReasonCode, edit_value
 from kostra.followup.errors import FollowupRefused
 from kostra.followup.values import year_values
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import AuditEvent, Contact, Edit, Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")

@@ -11,7 +11,7 @@ from tests.factories import form5_values
 from kostra.access import Principal, Role
 from kostra.followup.edits import edit_value
 from kostra.followup.quality import quality_indicators
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import ControlResult, ControlRun, Submission, utcnow
 
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)

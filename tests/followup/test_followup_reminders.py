@@ -18,7 +18,7 @@ from tests.factories import add_units_and_users, form5_values
 
 from kostra.access import Principal, Role
 from kostra.followup.reminders import SCHEDULE, due_step, outbox, send_outbox, write_reminders
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.store.models import OutboxMessage, Submission, Unit, User

@@ -14,8 +14,8 @@ from kostra.catalog.forms import load_catalog
 from kostra.errors import NotFound, UsageError
 from kostra.followup.approval import approve, withdraw_approval
 from kostra.followup.status import end_of_day, status_board
-from kostra.intake import submissions
-from kostra.intake.submissions import FormStatus
+from kostra.reporting import submissions
+from kostra.reporting.submissions import FormStatus
 from kostra.store.models import Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")

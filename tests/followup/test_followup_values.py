@@ -10,7 +10,7 @@ from tests.factories import add_units_and_users, form5_values
 
 from kostra.access import Principal, Role
 from kostra.followup.values import edit_key, year_values
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import Edit
 
 REPORTER = Principal("demo-3401", Role.REPORTER, "3401")

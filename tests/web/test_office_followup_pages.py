@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.factories import csrf_of, form5_values, login
 
 from kostra.access import Principal, Role
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import AuditEvent, Contact, Edit, OutboxMessage
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")

@@ -23,7 +23,7 @@ from typing import Any
 
 from kostra.catalog.form_models import CHOICE_TYPES, NUMERIC_TYPES, Column, Condition, FieldType, FormField
 from kostra.catalog.forms import Form
-from kostra.controls.filecheck.model import Severity
+from kostra.catalog.severity import Severity
 from kostra.intake.identifiers import validate_orgnr
 
 __all__ = [

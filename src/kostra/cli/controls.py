@@ -88,7 +88,7 @@ def _hits(session: Session, run_id: int) -> list[dict[str, Any]]:
 @click.pass_obj
 def recall(settings: Settings, year: int, output_format: str) -> None:
     """Seeded demo errors found by the latest control run of YEAR: recall per kind, precision of the hits."""
-    from kostra.controls.recall import recall_of_run
+    from kostra.demo.recall import recall_of_run
     from kostra.demo.seeded import seeded_errors
 
     ledger = seeded_errors(settings.home, year)

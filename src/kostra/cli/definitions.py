@@ -51,8 +51,8 @@ def _check_rules(catalog: Catalog, folder: Path) -> int:
     if not folder.is_dir():
         return 0
     # imported here: the rule language is only needed by this command
-    from kostra.catalog.rules import load_rules
     from kostra.controls.language import Schema, run_case
+    from kostra.controls.rule_definitions import load_rules
 
     schema = Schema.from_mapping(catalog.schema_mapping())
     try:

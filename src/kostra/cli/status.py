@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from kostra.cli.output import format_option, render, year_option
 from kostra.errors import KostraError
 from kostra.followup.status import status_board
-from kostra.intake.submissions import FormStatus
+from kostra.reporting.submissions import FormStatus
 from kostra.settings import Settings
 from kostra.store import create_engine_for, session_factory
 

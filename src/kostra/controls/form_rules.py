@@ -16,13 +16,13 @@ from pathlib import Path
 
 from kostra.catalog.form_models import FieldType
 from kostra.catalog.forms import Form, load_catalog
-from kostra.catalog.rules import find_rule_files, load_rules
 from kostra.catalog.validation import Problem, Unit
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.language import ControlData, Rule, Schema, compile_rules, evaluate
 from kostra.controls.language.evaluate import CompiledRule, CompiledRules
 from kostra.controls.language.rule import Outcome
 from kostra.controls.language.scalar import ScalarRule, Unsupported, compile_scalar
+from kostra.controls.rule_definitions import find_rule_files, load_rules
 
 __all__ = ["DEFINITIONS", "EntryRules", "entry_failures", "entry_rules", "form_rule_problems", "rules_of_year",
            "schema_of_year"]

@@ -20,8 +20,8 @@ from kostra.demo.generate_accounts import generate as generate_accounts
 from kostra.demo.generate_sosial import generate as generate_sosial
 from kostra.demo.reporting_year import demo_units, submission_moment
 from kostra.demo.units import DemoUnit
-from kostra.intake import submissions
-from kostra.intake.attachments import region_of, upload_attachment
+from kostra.reporting import submissions
+from kostra.reporting.attachments import region_of, upload_attachment
 from kostra.store.models import Unit
 
 __all__ = ["attachments_step"]

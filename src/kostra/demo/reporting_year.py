@@ -3,7 +3,7 @@
 Forms are stored in bulk for speed (thousands of submissions), but each stored row is what the
 intake services would store: the answers go through ``validate_values`` (and any registered form
 rules via ``form_rule_problems``), and the row carries the same content hash, receipt id and audit event as
-``kostra.intake.submissions._append`` produces. Submission times are set to dates around the
+``kostra.reporting.submissions._append`` produces. Submission times are set to dates around the
 deadline of each form (Jan–Feb of the year after the statistics year).
 """
 
@@ -26,7 +26,7 @@ from kostra.controls.form_rules import form_rule_problems
 from kostra.demo.answers import form_answers
 from kostra.demo.seeded import SeededError, seed_errors, write_ledger
 from kostra.demo.units import OSLO, DemoUnit, build_units
-from kostra.intake.submissions import FormStatus
+from kostra.reporting.submissions import FormStatus
 from kostra.settings import Settings
 from kostra.store.models import (
     ApiToken,
@@ -139,7 +139,7 @@ def store_units_and_users(session: Session, units: list[DemoUnit], years: Iterab
 
 
 def _validated(form: Form, unit: DemoUnit, values: Mapping[str, object], year: int) -> Validated:
-    # What kostra.intake.submissions._check computes before storing.
+    # What kostra.reporting.submissions._check computes before storing.
     validation_unit = Unit(code=unit.code, kind=unit.kind, population=unit.population)
     validated = validate_values(form, values, unit=validation_unit)
     validated.problems.extend(form_rule_problems(form, validated.values, validation_unit, year, "nb"))

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from kostra.catalog.forms import Form, load_catalog
 from kostra.errors import UnknownYear, UsageError
-from kostra.intake.submissions import FormStatus
 from kostra.reference import regions
+from kostra.reporting.submissions import FormStatus
 from kostra.store.models import Approval, Draft, Submission, Unit
 
 __all__ = [

@@ -23,8 +23,8 @@ from kostra.followup.edits import REASON_LABELS
 from kostra.followup.quality import FormQuality
 from kostra.followup.status import StatusBoard, StatusRow, county_of, status_board
 from kostra.followup.values import FormValues, edit_key, year_values
-from kostra.intake.submissions import FormStatus
 from kostra.reference import regions
+from kostra.reporting.submissions import FormStatus
 from kostra.store.models import OutboxMessage, Unit
 
 __all__ = [

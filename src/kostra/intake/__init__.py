@@ -1,1 +1,1 @@
-"""Intake: turn portal input, fixed-width KOSTRA files and API payloads into records."""
+"""Intake: the official fixed-width layouts, the file parser and identifiers (records out of files and text)."""

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from kostra.access import authenticate, create_token
 from kostra.catalog.validation import Problem
 from kostra.errors import AccessDenied, UsageError
-from kostra.intake import submissions
-from kostra.intake.overview import unit_forms
+from kostra.reporting import submissions
+from kostra.reporting.overview import unit_forms
 from kostra.store.models import Submission
 from kostra.web.deps import ApiUser, Db
 

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from kostra.catalog.form_models import FieldType, FormField
 from kostra.catalog.validation import Problem
-from kostra.intake.overview import FormRow
-from kostra.intake.submissions import FormState, problem_key
+from kostra.reporting.overview import FormRow
+from kostra.reporting.submissions import FormState, problem_key
 from kostra.store.models import Submission
 
 __all__ = [

@@ -29,11 +29,11 @@ from kostra.catalog.form_models import Purpose
 from kostra.catalog.forms import Form as FormDefinition
 from kostra.catalog.forms import load_catalog
 from kostra.catalog.validation import Unit as BurdenUnit
-from kostra.demo.builder import DEFAULT_YEAR
 from kostra.store.models import AuditEvent, Unit, User
 from kostra.web.deps import AdminUser, Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import Lang, translate
 from kostra.web.pages import render
+from kostra.web.reporting_year import current_year
 
 __all__ = ["router"]
 
@@ -83,7 +83,7 @@ class AdminHome(BaseModel):
     inactive_users: int
     units_by_kind: dict[str, int]
     inactive_units: int
-    burden_year: int = DEFAULT_YEAR
+    burden_year: int
 
 
 class UsersPage(BaseModel):
@@ -218,6 +218,7 @@ def admin_home(request: Request, principal: AdminUser, session: Db) -> Response:
         inactive_users=session.scalar(select(func.count(User.id)).where(User.active.is_(False))) or 0,
         units_by_kind={kind: kinds.get(kind, 0) for kind in admin.UNIT_KINDS},
         inactive_units=session.scalar(select(func.count()).select_from(Unit).where(Unit.active.is_(False))) or 0,
+        burden_year=current_year(request),
     )
     return render(request, "admin/index.html", model)
 

@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from kostra.access.roles import Role
-from kostra.demo.builder import DEFAULT_YEAR
 from kostra.web.deps import OfficeUser
 from kostra.web.pages import render
+from kostra.web.reporting_year import current_year
 
 __all__ = ["OFFICE_SECTIONS", "router"]
 
@@ -38,7 +38,8 @@ class OfficePage(BaseModel):
 
 @router.get("/office")
 @router.get("/office.json", name="office_json")
-def office_home(request: Request, principal: OfficeUser, year: int = DEFAULT_YEAR) -> Response:
+def office_home(request: Request, principal: OfficeUser, year: int | None = None) -> Response:
+    year = year or current_year(request)
     sections = [OfficeSection(href=path if path.startswith("/") else f"/office/{year}/{path}", key=key)
                 for path, key, roles in OFFICE_SECTIONS if principal.role in roles]
     return render(request, "office/index.html", OfficePage(year=year, sections=sections))

@@ -13,15 +13,15 @@ from kostra.catalog.form_models import FieldType
 from kostra.catalog.forms import Form as FormDefinition
 from kostra.catalog.forms import load_catalog
 from kostra.controls.filecheck.report_html import render_html
-from kostra.demo.builder import DEFAULT_YEAR
 from kostra.errors import NotFound
-from kostra.intake import submissions
-from kostra.intake.attachments import MAX_UPLOAD_BYTES, control_again, upload_attachment
-from kostra.intake.overview import unit_forms
+from kostra.reporting import submissions
+from kostra.reporting.attachments import MAX_UPLOAD_BYTES, control_again, upload_attachment
+from kostra.reporting.overview import unit_forms
 from kostra.store.models import Submission, Unit
 from kostra.web.deps import Db, LangDep, PageUser, csrf_token, verify_csrf
 from kostra.web.pages import render, wants_partial
 from kostra.web.portal_models import FormsPage, ReceiptPage, form_page, receipt_view
+from kostra.web.reporting_year import current_year
 
 __all__ = ["router"]
 
@@ -31,10 +31,10 @@ _ROW_FIELD = re.compile(r"^(?P<name>\w+)\[(?P<row>\d+)\]\[(?P<column>\w+)\]$")
 
 
 @router.get("/portal")
-def portal_home(principal: PageUser) -> Response:
+def portal_home(request: Request, principal: PageUser) -> Response:
     if principal.unit_code is None:
         return RedirectResponse("/office", status_code=303)
-    return RedirectResponse(f"/portal/{DEFAULT_YEAR}/{principal.unit_code}", status_code=303)
+    return RedirectResponse(f"/portal/{current_year(request)}/{principal.unit_code}", status_code=303)
 
 
 @router.get("/portal/{year}/{unit_code}")

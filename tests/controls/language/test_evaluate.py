@@ -7,9 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kostra.catalog.rules import schema_from_yaml
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.language import Case, ControlData, Outcome, Rule, Schema, compile_rules, evaluate, run_case
+from kostra.controls.rule_definitions import schema_from_yaml
 
 SCHEMA = schema_from_yaml(Path(__file__).parent / "rules" / "schema.yaml")
 OPEN = Schema(open=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import kostra
-from kostra.catalog.rules import find_rule_files, load_rule_file, load_rules, schema_from_yaml
 from kostra.controls.language import Rule, Schema, run_case
+from kostra.controls.rule_definitions import find_rule_files, load_rule_file, load_rules, schema_from_yaml
 from kostra.errors import DefinitionError
 
 HERE = Path(__file__).parent / "rules"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kostra.catalog.rules import schema_from_yaml
 from kostra.controls.language import Rule, compile_rule
+from kostra.controls.rule_definitions import schema_from_yaml
 from kostra.errors import DefinitionError
 
 SCHEMA = schema_from_yaml(Path(__file__).parent / "rules" / "schema.yaml")

@@ -9,34 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
 
 import polars as pl
 
+from kostra.catalog.severity import Severity
+
 __all__ = ["CheckArguments", "FileRule", "ReportEntry", "Severity"]
-
-
-class Severity(IntEnum):
-    """Severity of a report entry, ordered; values and names as SSB's ``Severity.kt``."""
-
-    OK = 0
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-    FATAL = 4
-
-    @property
-    def return_code(self) -> int:
-        """Process exit code of a report whose worst entry has this severity: 0, 0, 1, 2, 2."""
-        return {0: 0, 1: 0, 2: 1, 3: 2, 4: 2}[int(self)]
-
-    @property
-    def label_nb(self) -> str:
-        return {0: "Suksess", 1: "Informasjon", 2: "Advarsel", 3: "Feil", 4: "Kritisk feil"}[int(self)]
-
-    @property
-    def blocks_submission(self) -> bool:
-        return self >= Severity.ERROR
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kostra.access.roles import Principal, require_unit_access
 from kostra.catalog.forms import Form, load_catalog
-from kostra.intake.submissions import FormStatus
+from kostra.reporting.submissions import FormStatus
 from kostra.store.models import Draft, Submission, Unit
 
 __all__ = ["FormRow", "latest_statuses", "unit_forms"]

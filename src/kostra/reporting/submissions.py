@@ -23,7 +23,7 @@ from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.form_rules import form_rule_problems
 from kostra.errors import KostraError, NotFound, UsageError
-from kostra.intake.attachments import latest_attachment
+from kostra.reporting.attachments import latest_attachment
 from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
 

@@ -11,8 +11,8 @@ from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.errors import AccessDenied
-from kostra.intake import submissions
-from kostra.intake.overview import unit_forms
+from kostra.reporting import submissions
+from kostra.reporting.overview import unit_forms
 from kostra.store.models import AuditEvent, Submission
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
