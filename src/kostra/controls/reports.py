@@ -79,6 +79,7 @@ class RunInfo:
     rules: int
     units: int
     hits: int
+    notes: tuple[dict[str, str], ...] = ()   # run-level sentences ({"nb", "en"}), e.g. no data last year
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,18 @@ class Hit:
 def _run_info(run: ControlRun) -> RunInfo:
     return RunInfo(id=run.id, year=run.year, form_id=run.form_id, started_at=run.started_at,
                    finished_at=run.finished_at, started_by=run.started_by, rules=run.rules, units=run.units,
-                   hits=run.hits)
+                   hits=run.hits, notes=run_notes(run.summary_json))
+
+
+def run_notes(summary_json: str | None) -> tuple[dict[str, str], ...]:
+    """The run-level notes stored with a run's summary (entries ``{"note": {"nb": …, "en": …}}``)."""
+    try:
+        entries = json.loads(summary_json or "[]")
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(entries, list):
+        return ()
+    return tuple(e["note"] for e in entries if isinstance(e, dict) and isinstance(e.get("note"), dict))
 
 
 def _finished_runs(year: int) -> Select[tuple[ControlRun]]:

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,7 @@ from kostra.controls.statistical_checks import (
     run_statistical_checks,
 )
 from kostra.controls.statistical_config import StatisticalCheck, statistical_checks_of_year
+from kostra.controls.year_over_year import YOY_KINDS, run_year_over_year, year_over_year_checks
 from kostra.store.models import AuditEvent, ControlResult, ControlRun, utcnow
 
 __all__ = ["HIT", "STAGES", "RunResult", "latest_run", "run_controls", "run_outcomes"]
@@ -61,6 +62,12 @@ class RunResult:
     results: pl.DataFrame       # rule, kind, form_id, unit_code, outcome, severity, fields_json, values_json,
                                 # message, score
     summary: list[dict[str, Any]]
+    notes: list[dict[str, str]] = field(default_factory=list)   # run-level sentences ({"nb", "en"})
+
+    def stored(self) -> pl.DataFrame:
+        """The rows a run stores: year-over-year checks keep only their hits and errors (the summary counts
+        the rest; they are one row per numeric field and unit)."""
+        return self.results.filter(~pl.col("kind").is_in(YOY_KINDS) | pl.col("outcome").is_in([HIT, "error"]))
 
 
 def run_controls(session: Session, year: int, *, form_id: str | None = None, actor: str,
@@ -75,10 +82,11 @@ def run_controls(session: Session, year: int, *, form_id: str | None = None, act
     run = ControlRun(year=year, form_id=form_id, started_at=started, started_by=actor,
                      rules=len(outcome.summary), units=outcome.results["unit_code"].n_unique(),
                      hits=int((outcome.results["outcome"] == HIT).sum()),
-                     summary_json=json.dumps(outcome.summary, ensure_ascii=False))
+                     summary_json=json.dumps(outcome.summary + [{"note": n} for n in outcome.notes],
+                                             ensure_ascii=False))
     session.add(run)
     session.flush()
-    rows = outcome.results.drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
+    rows = outcome.stored().drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
     for start in range(0, len(rows), 20_000):
         session.execute(insert(ControlResult), rows[start:start + 20_000])
     run.finished_at = utcnow()
@@ -104,12 +112,56 @@ def run_outcomes(snapshot: Snapshot, *, form_id: str | None = None,
     step(1)
     rule_frame, rule_summary = _rule_results(snapshot, form_id)
     step(2)
-    checks = tuple(c for c in statistical_checks_of_year(year) if form_id is None or c.form == form_id)
+    checks = tuple(c for c in statistical_checks_of_year(year)
+                   if (form_id is None or c.form == form_id) and c.kind not in YOY_KINDS)
     check_frame, check_summary = _check_results(checks, snapshot)
+    yoy_frame, yoy_summary = _yoy_results(tuple(c for c in year_over_year_checks(year)
+                                                if form_id is None or c.form == form_id), snapshot)
     step(3)
-    results = pl.concat([rule_frame, check_frame], how="vertical")
-    results = _with_scores(results, snapshot)
-    return RunResult(results, rule_summary + check_summary)
+    results = pl.concat([rule_frame, check_frame, yoy_frame], how="vertical")
+    results = _with_scores(_with_last_year_notes(results, snapshot), snapshot)
+    notes = snapshot.last_year.reasons() if snapshot.last_year is not None else []
+    return RunResult(results, rule_summary + check_summary + yoy_summary, notes)
+
+
+def _yoy_results(checks: Sequence[StatisticalCheck], snapshot: Snapshot) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """HB and thousand-error checks of every numeric field; without last year they are skipped, each
+    listed in the summary with no items and the reason."""
+    labels = {c.name: (c.label.nb, c.label.en) for c in checks}
+    if snapshot.data.previous is None:
+        why = snapshot.last_year.reasons()[0]["nb"] if snapshot.last_year is not None else ""
+        return _empty(), [{**_summary_row(c.name, c.kind, c.form, c.severity.name, labels[c.name], {}),
+                           "skipped": why} for c in checks]
+    results = run_year_over_year(checks, snapshot)
+    summary = _summary(results, labels)
+    seen = {s["rule"] for s in summary}
+    summary += [_summary_row(c.name, c.kind, c.form, c.severity.name, labels[c.name], {}) for c in checks
+                if c.name not in seen]
+    return results, summary
+
+
+def _with_last_year_notes(results: pl.DataFrame, snapshot: Snapshot) -> pl.DataFrame:
+    """A not-applicable result of a merged or split municipality says why it has no last year."""
+    last = snapshot.last_year
+    if last is None or last.reform is None or results.is_empty():
+        return results
+    notes = {link.code: link.note() for link in last.reform.changed() if not link.comparable
+             or link.kind.value == "merge"}
+    if not notes:
+        return results
+    reading = set(_prev_rules(snapshot.year)) | set(results.filter(pl.col("kind").is_in(YOY_KINDS))["rule"]
+                                                    .unique().to_list())
+    frame = pl.DataFrame({"unit_code": list(notes), "__note": list(notes.values())})
+    return results.join(frame, on="unit_code", how="left").with_columns(
+        pl.when((pl.col("outcome") == "not_applicable") & pl.col("rule").is_in(sorted(reading))
+                & pl.col("__note").is_not_null()).then(pl.format("Ikke aktuelt: {}.", pl.col("__note")))
+        .otherwise(pl.col("message")).alias("message")).drop("__note")
+
+
+@lru_cache(maxsize=8)
+def _prev_rules(year: int) -> tuple[str, ...]:
+    """Rules that read last year (``prev()``)."""
+    return tuple(r.rule.name for r in _compiled(year).rules if any(a.previous for a in r.aggregates))
 
 
 # --- rules ------------------------------------------------------------------------------------------------

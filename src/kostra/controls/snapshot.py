@@ -9,7 +9,9 @@
   fields: true when any institution says yes), so cross-form rules on the municipality (form 4 against
   ``skjema5.plasser_tidsbegrenset``) see the municipality's total. The municipality's ``skjema5.__nil`` is true
   only when every institution sent a nil return. Form-5 tables stay with the institutions.
-* ``tables``: ``skjemaX.table`` → unit, row, columns. ``previous``: the same for ``year - 1``.
+* ``tables``: ``skjemaX.table`` → unit, row, columns. ``previous``: the same for ``year - 1`` **in this
+  year's region structure** (``kostra.controls.last_year``: renumbered municipalities 1:1, mergers summed for
+  additive fields, splits not applicable), or None when there is no last year (``Snapshot.last_year`` says why).
 * ``population``: the newest population year ≤ ``year`` (unit = region code; Oslo districts have no sex split,
   their ``sex`` is null). ``registers``: ``RegisterValue`` rows of the year, one column per measure.
 * ``accounts``: the latest accounts attachment (forms with ``delivery: accounts``) per unit and form whose
@@ -34,13 +36,15 @@ from kostra.catalog.form_models import NUMERIC_TYPES, Delivery, FieldType, FormF
 from kostra.catalog.forms import Catalog, Form, load_catalog
 from kostra.controls.form_rules import schema_of_year
 from kostra.controls.language import ControlData, Kind, Schema
+from kostra.controls.last_year import LastYear, in_structure_of
+from kostra.errors import UnknownYear
 from kostra.followup.values import FormValues, year_values
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
 from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
-__all__ = ["FORM5", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
+__all__ = ["FORM5", "LastYear", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
 
 FORM5 = "5"
 _POLARS_TYPES: dict[Kind, pl.DataType] = {Kind.NUMBER: pl.Float64(), Kind.BOOL: pl.Boolean(),
@@ -71,6 +75,7 @@ class Snapshot:
     reported: frozenset[tuple[str, str]]   # (unit, form id) with a latest submission (nil returns included)
     nil: frozenset[tuple[str, str]]
     population_year: int | None
+    last_year: LastYear | None = None
 
 
 def load_snapshot(session: Session, year: int, *, unit_codes: Iterable[str] | None = None) -> Snapshot:
@@ -79,37 +84,45 @@ def load_snapshot(session: Session, year: int, *, unit_codes: Iterable[str] | No
     schema = schema_of_year(year)
     current = year_values(session, year)
     population, population_year = _population(session, year)
+    last_year = _last_year(session, year, units, schema)
     data = ControlData(
         units=_units_frame(current, units, schema, load_catalog(year)),
         tables=_tables(current, units, schema, load_catalog(year)),
-        previous=_previous(session, year, units, schema),
+        previous=last_year.data,
         accounts=accounts_frame(session, year, units),
         population=population,
         registers=_registers(session, year, units),
     )
     reported = frozenset((v.unit_code, v.form_id) for v in current if v.unit_code in units)
     nil = frozenset((v.unit_code, v.form_id) for v in current if v.nil and v.unit_code in units)
-    return Snapshot(year, data, units, reported, nil, population_year)
+    return Snapshot(year, data, units, reported, nil, population_year, last_year)
 
 
-def _catalog_or(year: int, fallback: int) -> Catalog:
-    try:
-        return load_catalog(year)
-    except Exception:  # no definitions for the year before: read it with this year's forms
-        return load_catalog(fallback)
-
-
-def _previous(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> ControlData:
-    """Last year's data; cached while last year's submissions and edits are unchanged (they rarely are)."""
+def _last_year(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> LastYear:
+    """Last year's data in this year's region structure; cached while last year's submissions and edits
+    are unchanged (they rarely are)."""
     key = ("previous", str(session.get_bind().url), year, tuple(units), _version(session, year - 1))
     cached = _memo_get(key)
     if cached is None:
-        values = year_values(session, year - 1)
-        catalog = _catalog_or(year - 1, year)
-        cached = ControlData(units=_units_frame(values, units, schema, catalog),
-                             tables=_tables(values, units, schema, catalog))
+        cached = _read_last_year(session, year, units, schema)
         _memo_put(key, cached)
     return cached  # type: ignore[no-any-return]
+
+
+def _read_last_year(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> LastYear:
+    try:
+        catalog = load_catalog(year - 1)
+    except UnknownYear:
+        return LastYear.absent(year, f"ingen skjemadefinisjoner for {year - 1}",
+                               f"no form definitions for {year - 1}")
+    values = year_values(session, year - 1)
+    if not values:
+        return LastYear.absent(year, f"ingen innsendte skjemaer for {year - 1}",
+                               f"no submitted forms for {year - 1}")
+    carried, reform = in_structure_of(values, year, catalog)
+    data = ControlData(units=_units_frame(carried, units, schema, catalog),
+                       tables=_tables(carried, units, schema, catalog))
+    return LastYear(year - 1, data, reform)
 
 
 def _version(session: Session, year: int) -> tuple[Any, ...]:
