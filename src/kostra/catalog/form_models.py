@@ -176,6 +176,9 @@ class FormField(_ValueSpec):
     minutes: float = Field(ge=0)
     prefilled: bool = False
     columns: tuple[Column, ...] | None = None
+    # The column that identifies a table's row across versions (an organisation or municipality number);
+    # without it rows are identified by position.
+    key: str | None = None
     min_rows: int | None = Field(default=None, ge=0)
     max_rows: int | None = Field(default=None, ge=1)
     # Why this number gets no default year-over-year checks (HB, thousand error); None: it gets them.

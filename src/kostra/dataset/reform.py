@@ -16,16 +16,15 @@ Units that are not municipalities (Oslo districts, institutions, counties' own u
 Real case of the 2024 reform: 1507 Ålesund (2023) split into 1508 Ålesund and 1580 Haram; read in the other
 direction (2024 values in the 2023 structure) the same change is a merger of 1508 and 1580 into 1507.
 
-Two shapes share one set of rules: :func:`carry_forward` maps a long frame (``unit``, ``form``, ``field``,
-``row_key``, ``value``; table cells are ``table.column`` with a ``row_key``) and :func:`combine` merges the
-answers of one form of several predecessors (used by the per-submission readers).
+:func:`carry_forward` maps last year's long values (``kostra.dataset.year_values``); the dataset's one entry
+point for last year, ``kostra.dataset.previous_year_values``, applies it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -33,11 +32,10 @@ from typing import Any
 
 import polars as pl
 
+from kostra.dataset.text import number_text
 from kostra.reference import mapping, region, regions
 
-__all__ = ["LONG_COLUMNS", "Combined", "Link", "Reform", "ReformKind", "carry_forward", "combine", "reform_between"]
-
-LONG_COLUMNS = ("unit", "form", "field", "row_key", "value")
+__all__ = ["Link", "Reform", "ReformKind", "carry_forward", "reform_between"]
 
 
 class ReformKind(enum.StrEnum):
@@ -161,128 +159,80 @@ def _kind(code: str, olds: tuple[str, ...], split: tuple[str, ...]) -> ReformKin
     return ReformKind.UNCHANGED if olds[0] == code else ReformKind.CODE_CHANGE
 
 
-# --- merging one form's answers ----------------------------------------------------------------------
+# --- the long form of kostra.dataset ----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Combined:
-    """The merged answers of one form, and why each dropped field was dropped."""
+_COUNTING = ("reported", "edited", "estimated")
 
-    values: dict[str, Any]
-    dropped: dict[str, str]     # field → reason (bokmål)
-    nil: bool
-
-
-def combine(answers: Sequence[Mapping[str, Any] | None], additive: Callable[[str], bool]) -> Combined:
-    """The answers of one form of a merger's predecessors as one unit's answers.
-
-    ``answers`` holds each predecessor's answers, ``None`` for a nil return (nothing to report: its additive
-    numbers count as 0). An additive number is the sum when every predecessor that returned the form answered
-    it; any other field (yes/no, codes, prices, tables) is dropped with its reason. The merged unit is nil
-    only when every predecessor was. Example: ``combine([{"plasser": 4}, {"plasser": 6}], lambda f: True)``
-    gives ``{"plasser": 10}``.
-    """
-    returned = [a for a in answers if a is not None]
-    names = list(dict.fromkeys(name for a in returned for name in a))
-    values: dict[str, Any] = {}
-    dropped: dict[str, str] = {}
-    for name in names:
-        cells = [a.get(name) for a in returned]
-        if not additive(name):
-            dropped[name] = "ikke summerbart: kan ikke slås sammen"
-        elif any(c is None for c in cells):
-            dropped[name] = "mangler hos minst én av de sammenslåtte kommunene"
-        elif not all(_is_number(c) for c in cells):
-            dropped[name] = "ikke et tall: kan ikke slås sammen"
-        else:
-            values[name] = _sum(cells)
-    return Combined(values, dropped, nil=not returned and bool(answers))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-def _sum(cells: Iterable[Any]) -> Any:
-    cells = list(cells)
-    if any(isinstance(c, Decimal) for c in cells):
-        return sum((Decimal(str(c)) for c in cells), Decimal(0))
-    total = sum(cells)
-    # Floats of one decimal (FTEs, hours) sum without binary artefacts: 0.1 + 0.2 is 0.3.
-    return round(total, 9) if isinstance(total, float) else total
-
-
-# --- the long form -----------------------------------------------------------------------------------
 
 def carry_forward(values: pl.DataFrame, reform: Reform, additive: Callable[[str, str], bool]) -> pl.DataFrame:
-    """Last year's long values (``LONG_COLUMNS``, other columns kept) in this year's structure.
+    """Last year's long values (the columns of ``kostra.dataset.year_values``) in this year's structure.
 
-    Returns the same columns plus ``reform`` (the unit's ReformKind), ``predecessors`` (comma-joined old
-    codes) and ``reason`` (bokmål, null unless the value is not applicable); a ``status`` column, when
-    present, becomes ``not_applicable`` where the value is dropped. ``additive(form, field)`` says whether a
-    merger sums a field (a table cell's field is ``table.column``: table cells are never summed).
-    A split part gets one not-applicable row per value of its predecessor.
+    Same columns, ``unit_code`` this year's: a renumbered unit's rows keep their values and lineage; a split
+    part gets each of its predecessor's cells as ``not_applicable`` with the reason in ``note``; a merger gets
+    one row per cell, the exact sum (``value_text``) of its predecessors for an additive scalar field
+    (``additive(form_id, field_name)``; a nil return counts as 0) and ``not_applicable`` with the reason for
+    any other cell, table cells included. Merged rows name no single submission (lineage columns null).
     """
-    missing = [c for c in LONG_COLUMNS if c not in values.columns]
-    if missing:
-        raise ValueError(f"carry_forward needs the columns {', '.join(LONG_COLUMNS)}; missing {', '.join(missing)}")
     links = _link_frame(reform)
-    joined = values.join(links, left_on="unit", right_on="old", how="left").with_columns(
-        pl.col("new").fill_null(pl.col("unit")),
-        pl.col("reform").fill_null(pl.lit(ReformKind.UNCHANGED.value)),
-        pl.col("predecessors").fill_null(pl.col("unit")))
+    joined = values.join(links, left_on="unit_code", right_on="old", how="left").with_columns(
+        pl.col("reform").fill_null(ReformKind.UNCHANGED.value))
     simple = joined.filter(pl.col("reform").is_in([ReformKind.UNCHANGED.value, ReformKind.CODE_CHANGE.value]))
-    parts = [simple.with_columns(pl.col("new").alias("unit"), pl.lit(None, dtype=pl.String).alias("reason"))]
+    parts = [simple.with_columns(pl.coalesce("new", "unit_code").alias("unit_code"))]
     split = joined.filter(pl.col("reform") == ReformKind.SPLIT.value)
     if not split.is_empty():
-        parts.append(_not_applicable(split.with_columns(pl.col("new").alias("unit")),
-                                     [reform.link(c).note() for c in split["new"].to_list()]))
+        notes = [reform.link(code).note() for code in split["new"].to_list()]
+        parts.append(split.with_columns(
+            pl.col("new").alias("unit_code"), pl.lit("not_applicable").alias("status"),
+            *[pl.lit(None, dtype=values.schema[c]).alias(c) for c in ("value_text", "value_number", "value_bool")],
+            pl.Series("note", notes, dtype=pl.String)))
     merged = joined.filter(pl.col("reform") == ReformKind.MERGE.value)
     if not merged.is_empty():
-        parts.append(_merged(merged, reform, additive))
-    columns = [*values.columns, "reform", "predecessors", "reason"]
-    return pl.concat([p.select(columns) for p in parts], how="vertical_relaxed")
+        rows = _merged_rows(merged.to_dicts(), reform, additive)
+        parts.append(pl.DataFrame(rows, schema=values.schema))
+    return pl.concat([p.select(values.columns) for p in parts], how="vertical_relaxed")
 
 
 def _link_frame(reform: Reform) -> pl.DataFrame:
-    rows = [(old, link.code, link.kind.value, ",".join(link.predecessors))
-            for link in reform.links.values() for old in link.predecessors]
-    return pl.DataFrame(rows, schema={"old": pl.String, "new": pl.String, "reform": pl.String,
-                                      "predecessors": pl.String}, orient="row")
+    rows = [(old, link.code, link.kind.value) for link in reform.links.values() for old in link.predecessors]
+    return pl.DataFrame(rows, schema={"old": pl.String, "new": pl.String, "reform": pl.String}, orient="row")
 
 
-def _not_applicable(frame: pl.DataFrame, reasons: list[str]) -> pl.DataFrame:
-    out = frame.with_columns(pl.lit(None, dtype=frame.schema["value"]).alias("value"),
-                             pl.Series("reason", reasons, dtype=pl.String))
-    if "status" in out.columns:
-        out = out.with_columns(pl.lit("not_applicable", dtype=out.schema["status"]).alias("status"))
-    return out
+def _merged_rows(rows: list[dict[str, Any]], reform: Reform,
+                 additive: Callable[[str, str], bool]) -> list[dict[str, Any]]:
+    """Mergers are a handful of units: their cells are combined in Python, exactly (decimal text)."""
+    cells: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = defaultdict(dict)
+    sent: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        cells[(row["new"], row["form_id"], row["field_name"], row["row_key"])][row["unit_code"]] = row
+        sent[(row["new"], row["form_id"])].add(row["unit_code"])
+    found = []
+    for (new, form_id, name, row_key), by_old in cells.items():
+        link = reform.link(new)
+        first = next(iter(by_old.values()))
+        base = {**{k: None for k in first}, **{k: first[k] for k in ("year", "form_id", "field_id", "field_name",
+                                                                      "field_type", "row_key", "row_number")},
+                "unit_code": new}
+        silent = [o for o in link.predecessors if o not in sent[(new, form_id)]]
+        nil = [o for o, r in by_old.items() if r["status"] == "nil"]
+        if len(nil) == len(link.predecessors):
+            found.append({**base, "status": "nil", "note": first["note"]})
+            continue
+        why = _why_not(by_old, nil, silent, row_key is not None or not additive(form_id, name))
+        if why:
+            found.append({**base, "status": "not_applicable", "note": f"{link.note()}: {name} {why}"})
+            continue
+        total = sum((Decimal(r["value_text"]) for o, r in by_old.items() if o not in nil), Decimal(0))
+        edited = any(r["status"] == "edited" for r in by_old.values())
+        found.append({**base, "status": "edited" if edited else "reported", "value_text": number_text(total),
+                      "value_number": float(total), "reported_text": number_text(total),
+                      "note": f"sum av {', '.join(link.predecessors)} ({link.note()})"})
+    return found
 
 
-def _merged(frame: pl.DataFrame, reform: Reform, additive: Callable[[str, str], bool]) -> pl.DataFrame:
-    """Mergers are a handful of units: their rows are summed in Python, exactly (Decimal stays Decimal)."""
-    rows: list[dict[str, Any]] = []
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in frame.to_dicts():
-        groups[(row["new"], row["form"], row["field"], row["row_key"])].append(row)
-    reported = {(r["new"], r["form"], r["unit"]) for r in frame.select("new", "form", "unit").to_dicts()}
-    for (new, form, name, row_key), members in groups.items():
-        olds = reform.link(new).predecessors
-        by_old = {m["unit"]: m["value"] for m in members}
-        expected = [o for o in olds if (new, form, o) in reported]
-        base = {**members[0], "unit": new}
-        if row_key is not None or not additive(form, name):
-            reason = "kan ikke slås sammen (tabellrad)" if row_key is not None else "ikke summerbart"
-            rows.append(_dropped(base, f"{reform.link(new).note()}: {name} {reason}"))
-        elif any(by_old.get(o) is None for o in expected) or not all(_is_number(by_old[o]) for o in expected):
-            rows.append(_dropped(base, f"{reform.link(new).note()}: {name} mangler hos minst én av dem"))
-        else:
-            rows.append({**base, "value": _sum(by_old[o] for o in expected), "reason": None})
-    out_schema = {**dict(frame.schema), "reason": pl.String}
-    return pl.DataFrame([{k: r.get(k) for k in out_schema} for r in rows], schema=out_schema)
-
-
-def _dropped(row: dict[str, Any], reason: str) -> dict[str, Any]:
-    dropped = {**row, "value": None, "reason": reason}
-    if "status" in dropped:
-        dropped["status"] = "not_applicable"
-    return dropped
+def _why_not(by_old: Mapping[str, Mapping[str, Any]], nil: list[str], silent: list[str], not_summed: bool) -> str:
+    if not_summed:
+        return "kan ikke summeres"
+    if silent:
+        return f"mangler: {', '.join(silent)} sendte ikke skjemaet"
+    empty = [o for o, r in by_old.items() if o not in nil and (r["status"] not in _COUNTING or r["value_text"] is None)]
+    return f"mangler hos {', '.join(empty)}" if empty else ""

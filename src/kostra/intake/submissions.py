@@ -289,6 +289,8 @@ def _append(session: Session, principal: Principal, state: FormState, status: Fo
         comments_json=json.dumps(dict(comments), ensure_ascii=False, sort_keys=True),
         worst_severity=worst.name, content_hash=digest,
         receipt_id=f"K{state.year}-{state.form.id}-{state.unit.code}-{version}-{digest[:8]}",
+        attachment_id=state.attachment.id if state.attachment is not None and status is not FormStatus.NIL
+        else None,
         created_by=principal.username,
     )
     session.add(submission)

@@ -95,7 +95,8 @@ def test_a_check_that_breaks_gives_error_and_the_next_check_still_runs() -> None
 def test_issue_9_rules_reading_last_year_are_not_applicable_without_it() -> None:
     now, before = _sizes(5)
     snapshot = replace(_snapshot(now, before, column="skjema13.omsorgsboliger", previous=False),
-                       last_year=LastYear.absent(2025, "ingen innsendte skjemaer for 2024", "no submitted forms for 2024"))
+                       last_year=LastYear.absent(2025, "ingen innsendte skjemaer for 2024",
+                                                 "no submitted forms for 2024"))
     outcome = run_outcomes(snapshot, form_id="13")
     results = outcome.results
     outcomes = dict(zip(results.filter(pl.col("unit_code") == "3401")["rule"].to_list(),
