@@ -13,12 +13,12 @@ import polars as pl
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users, form5_values
 
 from kostra.access import Principal, Role
 from kostra.cli import cli
 from kostra.intake import submissions
 from kostra.store import create_engine_for
+from tests.factories import add_units_and_users, form5_values
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 

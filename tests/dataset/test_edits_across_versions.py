@@ -14,7 +14,6 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.dataset import EditState, ValueStatus, submitted_forms, year_values
@@ -22,6 +21,7 @@ from kostra.followup.edits import edit_value, reapply_edit, withdraw_edit
 from kostra.followup.errors import FollowupRefused
 from kostra.intake import submissions
 from kostra.store.models import AuditEvent, Edit
+from tests.factories import form5_values
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)

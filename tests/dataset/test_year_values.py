@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 from sqlalchemy.orm import Session
-from tests.factories import form5_values
 
 from kostra.access import Principal, Role
 from kostra.dataset import COLUMNS, ValueStatus, submitted_attachments, year_values
 from kostra.followup.approval import approve
 from kostra.intake import submissions
 from kostra.store.models import Submission
+from tests.factories import form5_values
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")

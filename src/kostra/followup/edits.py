@@ -27,9 +27,9 @@ from kostra.catalog.form_models import FieldType, FormField
 from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Unit as ValidationUnit
 from kostra.catalog.validation import validate_values
+from kostra.dataset import WITHDRAWAL, row_index_of, row_key_of
 from kostra.errors import NotFound
 from kostra.followup.errors import FollowupRefused
-from kostra.dataset import WITHDRAWAL, row_index_of, row_key_of
 from kostra.followup.values import FormValues, edit_key, year_values
 from kostra.store.models import AuditEvent, ControlResult, Edit, Unit
 
@@ -216,7 +216,8 @@ def edit_value(session: Session, principal: Principal, *, year: int, form_id: st
     reported = _json_ready(_cell(current.reported, spec, column, ref.row))
     row_key = row_key_of(spec, current.reported.get(spec.name) or [], ref.row) if column is not None else None
     edit = Edit(year=year, form_id=form.id, unit_code=unit_code, field_name=ref.name, row=ref.row, row_key=row_key,
-                submission_id=current.submission.id, version=current.submission.version, reported_json=json.dumps(reported, ensure_ascii=False),
+                submission_id=current.submission.id, version=current.submission.version,
+                reported_json=json.dumps(reported, ensure_ascii=False),
                 value_json=json.dumps(new_value, ensure_ascii=False), reason_code=code.value, comment=comment,
                 control_result_id=_control_result(session, control_result_id, unit_code),
                 created_by=principal.username)
