@@ -33,8 +33,10 @@ from kostra.controls.last_year import LastYear
 from kostra.controls.wide import FORM5, tables_frames, units_frame
 from kostra.dataset import ValueStatus, previous_year_values, submitted_attachments, year_values
 from kostra.dataset.previous import last_year_reform
+from kostra.errors import UnknownYear
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
+from kostra.reference import regions
 from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
@@ -142,7 +144,9 @@ def _memo_put(key: tuple[Any, ...], value: Any) -> None:
 # --- units ------------------------------------------------------------------------------------------------
 
 def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dict[str, UnitInfo]:
-    query = select(UnitRow).where(UnitRow.active.is_(True)).order_by(UnitRow.code)
+    # A municipality that no longer exists (inactive) still reports for the years of its structure.
+    query = select(UnitRow).where(UnitRow.active.is_(True) | UnitRow.code.in_(_municipalities_of(year))).order_by(
+        UnitRow.code)
     if unit_codes is not None:
         query = query.where(UnitRow.code.in_(list(unit_codes)))
     groups = _kostra_groups(session, year)
@@ -153,6 +157,13 @@ def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dic
         group = groups.get(row.code) or (groups.get(municipality) if municipality else None)
         found[row.code] = UnitInfo(row.code, row.kind, municipality, county, group)
     return found
+
+
+def _municipalities_of(year: int) -> list[str]:
+    try:
+        return [r.code for r in regions(year, "kommune")]
+    except UnknownYear:
+        return []
 
 
 def _kostra_groups(session: Session, year: int) -> dict[str, str]:
