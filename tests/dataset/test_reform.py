@@ -115,3 +115,19 @@ def test_a_merger_with_a_predecessor_that_did_not_report_is_not_applicable(sessi
     merged = carry_forward(values, reform_between(2024, 2023), lambda form, name: True)
     row = merged.filter((pl.col("unit_code") == "1507") & (pl.col("field_name") == _FTE)).to_dicts()[0]
     assert row["status"] == "not_applicable" and "1580 sendte ikke skjemaet" in row["note"]
+
+
+def test_prefill_reads_last_years_answers_across_the_reform(session: Session) -> None:
+    from kostra.catalog.forms import load_catalog
+    from kostra.intake.submissions import _prefill
+
+    form = load_catalog(2024).form("4")
+    for unit, alarm in (("3001", 350), ("1507", 300)):
+        session.execute(insert(Submission), [{
+            "year": 2023, "form_id": "4", "unit_code": unit, "version": 1, "state": "submitted",
+            "values_json": json.dumps({"egenbetaling_trygghetsalarm": alarm, "dagplasser_demens": 4}),
+            "comments_json": "{}", "worst_severity": "OK", "content_hash": f"{next(_serial):064d}",
+            "receipt_id": f"R2023-4-{unit}", "created_by": "test"}])
+    session.flush()
+    assert _prefill(session, 2024, form, "3101") == {"egenbetaling_trygghetsalarm": 350}   # Halden's own price
+    assert _prefill(session, 2024, form, "1580") == {}      # split from Ålesund: nothing to carry over

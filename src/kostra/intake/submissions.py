@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_state
 from enum import StrEnum
+from typing import Any
 
+import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,8 @@ from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.form_rules import form_rule_problems
+from kostra.dataset.previous import last_year_reform, previous_year_values
+from kostra.dataset.reform import ReformKind
 from kostra.errors import KostraError, NotFound, UsageError
 from kostra.intake.attachments import latest_attachment
 from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
@@ -125,13 +129,32 @@ def _aware_later(draft: Draft, latest: Submission) -> bool:
 
 
 def _prefill(session: Session, year: int, form: Form, unit_code: str) -> dict[str, object]:
-    """Last year's submitted answers to the fields marked as pre-filled."""
-    previous = _submissions(session, year - 1, form.id, unit_code)
+    """Last year's submitted answers to the fields marked as pre-filled, in this year's region structure: a
+    renumbered municipality gets its old code's answers, a merger the sums of its predecessors' additive
+    answers (``kostra.dataset.previous_year_values``), a split part or a new unit nothing."""
+    names = {f.name for f in form.fields() if f.prefilled}
+    reform = last_year_reform(year)
+    link = reform.link(unit_code) if reform is not None else None
+    if link is not None and link.kind is ReformKind.MERGE:
+        rows = previous_year_values(session, year, forms=[form.id], units=[unit_code]).filter(
+            pl.col("status").is_in(["reported", "edited"]) & pl.col("field_name").is_in(sorted(names)))
+        return {r["field_name"]: _typed(r) for r in rows.to_dicts()}
+    if link is not None and not link.comparable:
+        return {}
+    previous = _submissions(session, year - 1, form.id, link.predecessors[0] if link is not None else unit_code)
     if not previous or previous[0].state == FormStatus.NIL:
         return {}
     values = json.loads(previous[0].values_json)
-    names = {f.name for f in form.fields() if f.prefilled}
     return {name: value for name, value in values.items() if name in names}
+
+
+def _typed(row: Mapping[str, Any]) -> object:
+    if row["value_bool"] is not None:
+        return bool(row["value_bool"])
+    number = row["value_number"]
+    if number is not None:
+        return int(number) if float(number).is_integer() else row["value_text"]
+    return row["value_text"]
 
 
 def problem_key(problem: Problem) -> str:
