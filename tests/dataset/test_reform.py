@@ -131,3 +131,13 @@ def test_prefill_reads_last_years_answers_across_the_reform(session: Session) ->
     session.flush()
     assert _prefill(session, 2024, form, "3101") == {"egenbetaling_trygghetsalarm": 350}   # Halden's own price
     assert _prefill(session, 2024, form, "1580") == {}      # split from Ålesund: nothing to carry over
+
+
+def test_new_this_year_on_the_status_board_follows_the_reform(session: Session) -> None:
+    from kostra.followup.status import status_board
+
+    rows = {r.unit_code: r for r in status_board(session, 2024, form_id="7").rows}
+    assert not rows["3101"].new_this_year and "i fjor 3001 Halden" in rows["3101"].last_year_note
+    assert not rows["3401"].new_this_year and rows["3401"].last_year_note == ""
+    assert rows["1580"].new_this_year and "delt fra 1507 Ålesund" in rows["1580"].last_year_note
+    assert "3001" not in rows   # a municipality that no longer exists is not asked for 2024

@@ -79,13 +79,15 @@ class StatusRowView(BaseModel):
     version: int | None
     submitted_at: datetime | None
     approved: bool
+    new_this_year: bool = False
+    last_year_note: str = ""
 
     @classmethod
     def of(cls, row: StatusRow) -> StatusRowView:
         return cls(form_id=row.form_id, form_name_nb=row.form_name_nb, form_name_en=row.form_name_en,
                    unit_code=row.unit_code, unit_name=row.unit_name, county=row.county, deadline=row.deadline,
                    status=row.status.value, version=row.version, submitted_at=row.submitted_at,
-                   approved=row.approved)
+                   approved=row.approved, new_this_year=row.new_this_year, last_year_note=row.last_year_note)
 
 
 class StatusPage(BaseModel):

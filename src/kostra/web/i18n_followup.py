@@ -7,6 +7,7 @@ from kostra.web.i18n_types import Lang
 MESSAGES: dict[str, dict[Lang, str]] = {
     "followup.all": {"nb": "Alle", "en": "All"},
     "followup.county": {"nb": "Fylke", "en": "County"},
+    "followup.new_this_year": {"nb": "ny i år", "en": "new this year"},
     "followup.filter": {"nb": "Vis", "en": "Show"},
     "followup.total": {"nb": "I alt", "en": "Total"},
     "followup.reported": {"nb": "Rapportert", "en": "Reported"},
