@@ -112,3 +112,17 @@ def test_issue_9_a_thousandfold_value_of_any_numeric_field_is_hit(demo: Path) ->
     assert "skjema4.dagaktivitet_demens_dager" in found.skipped     # opts out, with its reason, in the definition
     # HB and the thousand-error check on clean data: few false hits (the report states the figure).
     assert found.false_hits <= 0.02 * found.checked, found
+
+
+def test_vectorised_checks_flag_as_the_per_unit_methods_of_ssbs_r_formulas(demo: Path) -> None:
+    from kostra.controls.statistical_checks import run_statistical_checks
+
+    engine = create_engine(f"sqlite:///{demo / 'kostra.sqlite3'}")
+    with Session(engine) as session:
+        snapshot = load_snapshot(session, 2024)
+    engine.dispose()
+    checks = year_over_year_checks(2024)
+    fast = run_year_over_year(checks, snapshot)
+    slow = {(o.check.name, o.unit): o.outcome for o in run_statistical_checks(checks, snapshot)}
+    assert fast.height == len(slow) > 10_000
+    assert {(r, u): o for r, u, o in fast.select("rule", "unit_code", "outcome").iter_rows()} == slow
