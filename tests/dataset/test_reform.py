@@ -86,7 +86,7 @@ def test_prev_hb_and_thousand_follow_the_reform(session: Session) -> None:
     assert before["3101"] == 2.5 and before["3401"] == 1.2 and before["1508"] is None and before["1580"] is None
     results = run_outcomes(snapshot, form_id="7").results
     outcome = {(r["rule"], r["unit_code"]): r for r in results.to_dicts()}
-    # prev() rule: Halden is compared with its 2023 self (2.6 against 2.5 passes); Haram is not applicable, and says why.
+    # prev() rule: Halden is compared with its 2023 self (2.6 against 2.5 passes); Haram is not applicable, saying why.
     assert outcome[("s7_aarsverk_endring", "3101")]["outcome"] == "pass"
     haram = outcome[("s7_aarsverk_endring", "1580")]
     assert haram["outcome"] == "not_applicable" and "delt fra 1507 Ålesund" in haram["message"]
