@@ -46,7 +46,8 @@ from kostra.controls.statistical_config import StatisticalCheck, statistical_che
 from kostra.controls.year_over_year import YOY_KINDS, run_year_over_year, year_over_year_checks
 from kostra.store.models import AuditEvent, ControlResult, ControlRun, utcnow
 
-__all__ = ["HIT", "STAGES", "RunResult", "latest_run", "run_controls", "run_outcomes"]
+__all__ = ["HIT", "STAGES", "RunResult", "latest_run", "rule_results", "run_controls", "run_outcomes",
+           "store_results", "with_submissions"]
 
 Progress = Callable[[int, int], None]
 STAGES = ("loading the year's data", "evaluating rules", "statistical checks", "selective-editing scores",
@@ -86,9 +87,7 @@ def run_controls(session: Session, year: int, *, form_id: str | None = None, act
                                              ensure_ascii=False))
     session.add(run)
     session.flush()
-    rows = outcome.stored().drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
-    for start in range(0, len(rows), 20_000):
-        session.execute(insert(ControlResult), rows[start:start + 20_000])
+    store_results(session, run, with_submissions(outcome.stored(), snapshot))
     run.finished_at = utcnow()
     session.add(AuditEvent(actor=actor, action="controls.run", object_ref=f"{year}/controls/{run.id}",
                            detail_json=json.dumps({"run": run.id, "form": form_id, "rules": run.rules,
@@ -96,6 +95,21 @@ def run_controls(session: Session, year: int, *, form_id: str | None = None, act
     session.flush()
     step(5)
     return run
+
+
+def with_submissions(results: pl.DataFrame, snapshot: Snapshot) -> pl.DataFrame:
+    """``results`` with the submission (id, version) of the unit's form each result judged."""
+    judged = pl.DataFrame([(u, f, s, v) for (u, f), (s, v) in snapshot.submissions.items()],
+                          schema={"unit_code": pl.String, "form_id": pl.String, "submission_id": pl.Int64,
+                                  "version": pl.Int64}, orient="row")
+    return results.join(judged, on=["unit_code", "form_id"], how="left")
+
+
+def store_results(session: Session, run: ControlRun, results: pl.DataFrame) -> None:
+    """Insert one ``ControlResult`` per row of ``results`` (in chunks) under ``run``."""
+    rows = results.drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(ControlResult), rows[start:start + 20_000])
 
 
 def _stepper(progress: Progress | None) -> Callable[[int], None]:
@@ -110,7 +124,7 @@ def run_outcomes(snapshot: Snapshot, *, form_id: str | None = None,
     """Rules and statistical checks over a snapshot, scored; nothing is stored."""
     year = snapshot.year
     step(1)
-    rule_frame, rule_summary = _rule_results(snapshot, form_id)
+    rule_frame, rule_summary = rule_results(snapshot, form_id)
     step(2)
     checks = tuple(c for c in statistical_checks_of_year(year)
                    if (form_id is None or c.form == form_id) and c.kind not in YOY_KINDS)
@@ -196,7 +210,8 @@ def _rule_fields(compiled: CompiledRule, year: int) -> list[dict[str, str]]:
     return found
 
 
-def _rule_results(snapshot: Snapshot, form_id: str | None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+def rule_results(snapshot: Snapshot, form_id: str | None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """Every rule of the year (or of one form) over the snapshot's units, with messages; nothing is stored."""
     year = snapshot.year
     forms = _form_ids(year)
     compiled = _compiled(year)
@@ -362,5 +377,6 @@ def _score_frame(snapshot: Snapshot, units: list[str], columns: list[str]) -> pl
 # --- reading runs back ----------------------------------------------------------------------------------
 
 def latest_run(session: Session, year: int) -> ControlRun | None:
-    """The newest control run of ``year`` (any form), or None."""
-    return session.scalar(select(ControlRun).where(ControlRun.year == year).order_by(ControlRun.id.desc()).limit(1))
+    """The newest control run of ``year`` over all units (any form), or None; runs of one unit do not count."""
+    return session.scalar(select(ControlRun).where(ControlRun.year == year, ControlRun.unit_code.is_(None))
+                          .order_by(ControlRun.id.desc()).limit(1))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["number_text", "value_text"]
+
+_CANONICAL = re.compile(r"-?(0|[1-9]\d*)(\.\d*[1-9])?")  # already as number_text writes it
 
 
 def number_text(value: Any) -> str | None:
@@ -31,6 +34,11 @@ def number_text(value: Any) -> str | None:
 def value_text(value: Any, numeric: bool = False) -> str | None:
     """The canonical text of a stored answer: numbers as :func:`number_text`, yes/no as ``true``/``false``,
     choices of a multiple-choice field comma-joined, anything else as written."""
+    kind = type(value)
+    if kind is str:  # the common cases first: most answers are text or canonical numbers
+        return value if not numeric or _CANONICAL.fullmatch(value) else (number_text(value) or value)
+    if kind is int:
+        return str(value)
     if value is None:
         return None
     if isinstance(value, bool):

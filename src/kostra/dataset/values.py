@@ -34,21 +34,36 @@ __all__ = ["year_values"]
 
 _CELL = ("form_id", "unit_code", "field_id", "field_name", "field_type", "row_key", "row_number", "status",
          "value_text", "reported_text", "note", "_record", "_edit")
+_REPORTED, _EDITED = ValueStatus.REPORTED.value, ValueStatus.EDITED.value
 
 
-@dataclass
-class _Cells:
-    """Column lists of the cell part of the frame; lineage is joined on ``_record`` and ``_edit``."""
+@dataclass(frozen=True)
+class _Cell:
+    """What every value of one field (or table column) shares, worked out once per form."""
 
-    columns: dict[str, list[Any]]
+    spec: FormField
+    name: str
+    type: str
+    numeric: bool
 
-    @classmethod
-    def empty(cls) -> _Cells:
-        return cls({name: [] for name in _CELL})
 
-    def add(self, *values: Any) -> None:
-        for name, value in zip(_CELL, values, strict=True):
-            self.columns[name].append(value)
+@dataclass(frozen=True)
+class _Plan:
+    """A form's scalar fields and table columns, in form order."""
+
+    scalars: tuple[_Cell, ...]
+    tables: tuple[tuple[FormField, tuple[_Cell, ...]], ...]
+
+
+def _plan(form: Form) -> _Plan:
+    scalars, tables = [], []
+    for spec in form.fields():
+        if spec.type is FieldType.TABLE:
+            tables.append((spec, tuple(_Cell(spec, f"{spec.name}.{c.name}", c.type.value, c.type in NUMERIC_TYPES)
+                                       for c in spec.columns or ())))
+        else:
+            scalars.append(_Cell(spec, spec.name, spec.type.value, spec.type in NUMERIC_TYPES))
+    return _Plan(tuple(scalars), tuple(tables))
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -57,31 +72,46 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _answers(form: Form, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as ``condition_holds`` reads them: by id and name, numbers as Decimal."""
-    answers: dict[str, Any] = {}
-    for spec in form.fields():
-        value = values.get(spec.name)
-        if isinstance(value, float):
-            value = Decimal(repr(value))
-        answers[spec.name] = answers[spec.id] = value
-    return answers
+class _Empty:
+    """The status of a field without a value: not applicable when its ``applies_when`` is false, else missing.
 
+    The answers conditions read (by id and name, numbers as Decimal) are built only when a conditional field
+    is empty."""
 
-def _empty_status(spec: FormField, unit: ValidationUnit | None, answers: Mapping[str, Any]) -> ValueStatus:
-    if spec.applies_when is not None and condition_holds(spec.applies_when, unit, answers) is False:
-        return ValueStatus.NOT_APPLICABLE
-    return ValueStatus.MISSING
+    def __init__(self, form: Form, unit: ValidationUnit | None, values: Mapping[str, Any]) -> None:
+        self.form, self.unit, self.values = form, unit, values
+        self._answers: dict[str, Any] | None = None
+
+    def status(self, spec: FormField) -> str:
+        if spec.applies_when is None:
+            return ValueStatus.MISSING.value
+        if self._answers is None:
+            self._answers = {}
+            for field_spec in self.form.fields():
+                value = self.values.get(field_spec.name)
+                if isinstance(value, float):
+                    value = Decimal(repr(value))
+                self._answers[field_spec.name] = self._answers[field_spec.id] = value
+        if condition_holds(spec.applies_when, self.unit, self._answers) is False:
+            return ValueStatus.NOT_APPLICABLE.value
+        return ValueStatus.MISSING.value
 
 
 class _Builder:
     def __init__(self, catalog: Catalog, units: Mapping[str, ValidationUnit]) -> None:
         self.catalog = catalog
         self.units = units
-        self.cells = _Cells.empty()
+        self.rows: list[tuple[Any, ...]] = []
         self.records: list[FormRecord] = []
         self.edits: list[Edit] = []
         self._edit_index: dict[int, int] = {}
+        self._plans: dict[str, _Plan] = {}
+
+    def plan(self, form: Form) -> _Plan:
+        found = self._plans.get(form.id)
+        if found is None:
+            found = self._plans[form.id] = _plan(form)
+        return found
 
     def _edit(self, edit: Edit | None) -> int | None:
         if edit is None:
@@ -99,74 +129,80 @@ class _Builder:
             note = json.loads(record.submission.comments_json or "{}").get("nil") or None
             self.blank(form, record.unit_code, ValueStatus.NIL, note, index)
             return
-        answers = _answers(form, record.values)
-        unit = self.units.get(record.unit_code)
-        for spec in form.fields():
-            if spec.type is FieldType.TABLE:
-                self._table(form, spec, record, index, unit, answers)
+        plan = self.plan(form)
+        empty = _Empty(form, self.units.get(record.unit_code), record.values)
+        edited = bool(record.edits or record.stale)
+        raw, values, add = record.raw, record.values, self.rows.append
+        form_id, unit = record.form_id, record.unit_code
+        for cell in plan.scalars:
+            reported = value_text(raw.get(cell.name), cell.numeric)
+            if edited:
+                self._cell(record, cell, None, None, reported, values.get(cell.name), index, empty)
+            elif reported is not None:
+                add((form_id, unit, cell.spec.id, cell.name, cell.type, None, None, _REPORTED, reported, reported,
+                     None, index, None))
             else:
-                self._cell(record, spec, spec, spec.name, None, None, record.raw.get(spec.name),
-                           record.values.get(spec.name), index, unit, answers)
+                add((form_id, unit, cell.spec.id, cell.name, cell.type, None, None, empty.status(cell.spec), None,
+                     None, None, index, None))
+        for spec, columns in plan.tables:
+            self._table(record, spec, columns, index, empty)
 
-    def _cell(self, record: FormRecord, spec: FormField, value_spec: Any, name: str, row_key: str | None,
-              row: int | None, raw: Any, value: Any, index: int, unit: ValidationUnit | None,
-              answers: Mapping[str, Any]) -> None:
-        key = edit_key(name, row)
+    def _cell(self, record: FormRecord, cell: _Cell, row_key: str | None, row: int | None, reported: str | None,
+              value: Any, index: int, empty: _Empty) -> None:
+        key = edit_key(cell.name, row)
         applied, stale = record.edits.get(key), record.stale.get(key)
-        numeric = value_spec.type in NUMERIC_TYPES
-        reported = value_text(raw, numeric)
         if applied is not None:
-            status = ValueStatus.EDITED
-            text = value_text(value, numeric)
+            status, text = _EDITED, value_text(value, cell.numeric)
         elif reported is not None:
-            status, text = ValueStatus.REPORTED, reported
+            status, text = _REPORTED, reported
         else:
-            status, text = _empty_status(spec, unit, answers), None
+            status, text = empty.status(cell.spec), None
         note = f"stale edit: made against reported value {value_text(json.loads(stale.reported_json))}" \
             if stale is not None else None
-        self.cells.add(record.form_id, record.unit_code, spec.id, name, value_spec.type.value, row_key,
-                       None if row is None else row + 1, status.value, text, reported, note, index,
-                       self._edit(applied or stale))
+        self.rows.append((record.form_id, record.unit_code, cell.spec.id, cell.name, cell.type, row_key,
+                          None if row is None else row + 1, status, text, reported, note, index,
+                          self._edit(applied or stale)))
 
-    def _table(self, form: Form, spec: FormField, record: FormRecord, index: int, unit: ValidationUnit | None,
-               answers: Mapping[str, Any]) -> None:
+    def _table(self, record: FormRecord, spec: FormField, columns: tuple[_Cell, ...], index: int,
+               empty: _Empty) -> None:
         rows = record.values.get(spec.name)
         raw_rows = record.raw.get(spec.name)
         rows = rows if isinstance(rows, list) else []
         raw_rows = raw_rows if isinstance(raw_rows, list) else []
         if not rows:
-            status = _empty_status(spec, unit, answers)
-            for column in spec.columns or ():
-                self.cells.add(form.id, record.unit_code, spec.id, f"{spec.name}.{column.name}", column.type.value,
-                               None, None, status.value, None, None, None, index, None)
+            status = empty.status(spec)
+            for cell in columns:
+                self.rows.append((record.form_id, record.unit_code, spec.id, cell.name, cell.type, None, None,
+                                  status, None, None, None, index, None))
             return
         reported_rows = record.reported.get(spec.name) or []
         for position, cells in enumerate(rows):
             key = row_key_of(spec, reported_rows, position) or row_key_of(spec, rows, position)
             raw_cells = raw_rows[position] if position < len(raw_rows) else {}
-            for column in spec.columns or ():
-                self._cell(record, spec, column, f"{spec.name}.{column.name}", key, position,
-                           raw_cells.get(column.name), cells.get(column.name), index, unit, answers)
+            for cell in columns:
+                column = cell.name.partition(".")[2]
+                self._cell(record, cell, key, position, value_text(raw_cells.get(column), cell.numeric),
+                           cells.get(column), index, empty)
 
     def blank(self, form: Form, unit_code: str, status: ValueStatus, note: str | None, index: int | None,
               prefill: Mapping[str, Any] | None = None) -> None:
         """Every field of ``form`` with one status (nil, missing); pre-filled draft values where given."""
-        for spec in form.fields():
-            for value_spec, name in ([(spec, spec.name)] if spec.type is not FieldType.TABLE else
-                                     [(c, f"{spec.name}.{c.name}") for c in spec.columns or ()]):
-                value = (prefill or {}).get(name)
-                if value is not None:
-                    text = value_text(value, value_spec.type in NUMERIC_TYPES)
-                    self.cells.add(form.id, unit_code, spec.id, name, value_spec.type.value, None, None,
-                                   ValueStatus.PREFILLED_UNCONFIRMED.value, text, None,
-                                   "pre-filled from last year, not confirmed", index, None)
-                    continue
-                self.cells.add(form.id, unit_code, spec.id, name, value_spec.type.value, None, None, status.value,
-                               None, None, note, index, None)
+        plan = self.plan(form)
+        cells = [*plan.scalars, *(cell for _, columns in plan.tables for cell in columns)]
+        for cell in cells:
+            value = (prefill or {}).get(cell.name)
+            if value is not None:
+                self.rows.append((form.id, unit_code, cell.spec.id, cell.name, cell.type, None, None,
+                                  ValueStatus.PREFILLED_UNCONFIRMED.value, value_text(value, cell.numeric), None,
+                                  "pre-filled from last year, not confirmed", index, None))
+            else:
+                self.rows.append((form.id, unit_code, cell.spec.id, cell.name, cell.type, None, None, status.value,
+                                  None, None, note, index, None))
 
     def frame(self, year: int) -> pl.DataFrame:
-        cells = pl.DataFrame(self.cells.columns, schema={
-            **{name: SCHEMA[name] for name in _CELL if name in SCHEMA}, "_record": pl.Int32, "_edit": pl.Int32})
+        cells = pl.DataFrame(self.rows, schema={
+            **{name: SCHEMA[name] for name in _CELL if name in SCHEMA}, "_record": pl.Int32, "_edit": pl.Int32},
+            orient="row")
         records = self._records_frame()
         edits = self._edits_frame()
         joined = cells.join(records, on="_record", how="left").join(edits, on="_edit", how="left")

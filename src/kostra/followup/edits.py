@@ -240,28 +240,31 @@ def _newest_of_cell(session: Session, edit: Edit) -> Edit:
     return session.scalars(query.order_by(Edit.created_at.desc(), Edit.id.desc()).limit(1)).one()
 
 
-def _edit_in_question(session: Session, edit_id: int) -> Edit:
+def _edit_in_question(session: Session, edit_id: int, of: tuple[int, str, str] | None) -> Edit:
     edit = session.get(Edit, edit_id)
-    if edit is None:
-        raise NotFound(f"no edit {edit_id}")
+    if edit is None or (of is not None and (edit.year, edit.form_id, edit.unit_code) != of):
+        where = f" of form {of[1]} for {of[2]} in {of[0]}" if of is not None else ""
+        raise NotFound(f"no edit {edit_id}{where}")
     if edit.kind == WITHDRAWAL or _newest_of_cell(session, edit).id != edit.id:
         raise FollowupRefused(nb=f"Endring {edit_id} er ikke lenger den gjeldende for feltet; ingenting å gjøre",
                               en=f"edit {edit_id} is no longer the newest of its field; there is nothing to do")
     return edit
 
 
-def withdraw_edit(session: Session, principal: Principal, *, edit_id: int, comment: str) -> Edit:
+def withdraw_edit(session: Session, principal: Principal, *, edit_id: int, comment: str,
+                  of: tuple[int, str, str] | None = None) -> Edit:
     """Withdraw a statistician's edit (typically a stale one): the reported value stands again.
 
-    Stored as a new edit row of kind ``withdrawal`` (nothing is deleted) and audited. Raises AccessDenied,
-    NotFound (no such edit) or FollowupRefused (no comment; the edit is not the newest of its field).
+    Stored as a new edit row of kind ``withdrawal`` (nothing is deleted) and audited. ``of`` (year, form,
+    unit) refuses an edit of another form. Raises AccessDenied, NotFound (no such edit) or FollowupRefused
+    (no comment; the edit is not the newest of its field).
     """
     require_role(principal, Role.STATISTICIAN)
     comment = comment.strip()
     if not comment:
         raise FollowupRefused(nb="Skriv hvorfor endringen trekkes tilbake",
                               en="say why the edit is withdrawn (a comment is required)")
-    edit = _edit_in_question(session, edit_id)
+    edit = _edit_in_question(session, edit_id, of)
     latest = year_values(session, edit.year, edit.form_id, [edit.unit_code])
     submission = latest[0].submission if latest else None
     withdrawal = Edit(year=edit.year, form_id=edit.form_id, unit_code=edit.unit_code, field_name=edit.field_name,
@@ -279,14 +282,15 @@ def withdraw_edit(session: Session, principal: Principal, *, edit_id: int, comme
     return withdrawal
 
 
-def reapply_edit(session: Session, principal: Principal, *, edit_id: int) -> Edit:
+def reapply_edit(session: Session, principal: Principal, *, edit_id: int,
+                 of: tuple[int, str, str] | None = None) -> Edit:
     """Make a stale edit again on the unit's latest version: same value, reason and comment (audited as an edit).
 
     Raises FollowupRefused when the edited table row is gone from the latest version, or the value already
     stands; see :func:`edit_value` for the rest.
     """
     require_role(principal, Role.STATISTICIAN)
-    edit = _edit_in_question(session, edit_id)
+    edit = _edit_in_question(session, edit_id, of)
     row = edit.row
     if edit.row_key is not None or edit.row is not None:
         form = load_catalog(edit.year).form(edit.form_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_state
@@ -30,6 +31,8 @@ from kostra.errors import KostraError, NotFound, UsageError
 from kostra.intake.attachments import latest_attachment
 from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FormState",
@@ -270,8 +273,12 @@ def _prefill_message(name: str, lang: str) -> str:
 
 def submit(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
            comments: Mapping[str, str] | None = None, confirm_warnings: bool = False,
-           lang: str = "nb") -> Submission:
-    """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix."""
+           lang: str = "nb", recontrol: bool = True) -> Submission:
+    """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix.
+
+    With ``recontrol`` the unit's own rules of the form are re-run at once on the new version
+    (``kostra.controls.unit_runs``), so its control report shows only hits on what it submitted now.
+    """
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     unchanged = _draft(session, year, form_id, unit_code) is None and (
         state.attachment is None or state.latest is None
@@ -284,7 +291,22 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
         raise SubmissionBlocked(blocking)
     warned = any(p.severity == Severity.WARNING for p in state.problems)
     status = FormStatus.SUBMITTED_WITH_WARNINGS if warned else FormStatus.SUBMITTED
-    return _append(session, principal, state, status, state.validated.values, all_comments)
+    submission = _append(session, principal, state, status, state.validated.values, all_comments)
+    if recontrol:
+        _recontrol(session, submission, principal.username)
+    return submission
+
+
+def _recontrol(session: Session, submission: Submission, actor: str) -> None:
+    """Re-run the unit's rules of the form on the new version; a failure there never loses the submission."""
+    from kostra.controls.unit_runs import run_unit_controls  # Polars and the rule engine load only here
+
+    try:
+        with session.begin_nested():
+            run_unit_controls(session, submission.year, form_id=submission.form_id, unit_code=submission.unit_code,
+                              actor=actor)
+    except Exception:  # a bug in the controls: the submission stands, the office's next run judges it
+        log.exception("re-running the controls of %s failed", submission.receipt_id)
 
 
 def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
@@ -293,7 +315,9 @@ def declare_nil(session: Session, principal: Principal, *, year: int, form_id: s
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     if not state.form.definition.allows_nil:
         raise UsageError(f"form {form_id} does not allow 'nothing to report'")
-    return _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    submission = _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    _recontrol(session, submission, principal.username)
+    return submission
 
 
 def _append(session: Session, principal: Principal, state: FormState, status: FormStatus,

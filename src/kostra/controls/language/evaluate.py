@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.language.compiler import Aggregate, AggregateRegistry, Compiler
@@ -22,6 +22,9 @@ from kostra.controls.language.rule import Case, Outcome, Rule
 from kostra.controls.language.syntax import Node
 from kostra.controls.language.types import Kind, Schema, check
 from kostra.errors import DefinitionError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["CompiledRule", "CompiledRules", "Confrontation", "compile_rule", "compile_rules", "evaluate",
            "run_case"]
