@@ -44,11 +44,5 @@ def test_latest_version_typed_with_edits_over_reported(database_url: str) -> Non
     assert edited.values["rom_i_alt"] == 60 and not edited.nil
 
 
-def test_table_cells_are_edited_by_row() -> None:
-    from kostra.followup.values import apply_edits
-
-    values = {"kjop": [{"kommune": "3401", "plasser": 2}]}
-    edit = Edit(field_name="kjop.plasser", row=0, value_json="3")
-    assert apply_edits(values, [edit]) == {"kjop": [{"kommune": "3401", "plasser": 3}]}
-    assert values["kjop"][0]["plasser"] == 2  # the input is not changed
+def test_edit_key_names_fields_and_table_cells() -> None:
     assert edit_key("kjop.plasser", 0) == "kjop[0].plasser" and edit_key("rom_i_alt", None) == "rom_i_alt"

@@ -177,3 +177,36 @@ def test_status_board_rows_come_a_page_at_a_time_with_the_filters_kept(client: T
     assert not keys(first) & keys(last) and last["page"] == first["pages"]
     beyond = client.get("/office/2025/status.json?county=34&page=999").json()
     assert beyond["page"] == first["pages"]  # a page past the end shows the last one
+
+
+def test_issue_9_a_stale_edit_is_shown_and_withdrawn_from_the_unit_page(client: TestClient) -> None:
+    token = login(client, "statistiker")
+    answer = client.post(f"{UNIT_PAGE}/5/edit", data={"csrf_token": token, "field": "plasser_i_alt", "value": "68",
+                                                      "reason": "REVIEW", "comment": "phoned"})
+    assert answer.status_code == 200
+    with client.app.state.sessions() as session:  # type: ignore[attr-defined]
+        submissions.save_draft(session, KONGSVINGER, year=2025, form_id="5", unit_code="974600951",
+                               values=form5_values(plasser_i_alt="66", plasser_langtid="52"), confirm=["*"],
+                               replace=True)
+        submissions.submit(session, KONGSVINGER, year=2025, form_id="5", unit_code="974600951",
+                           confirm_warnings=True)
+        session.commit()
+    data = client.get(f"{UNIT_PAGE}.json").json()
+    [form5] = [f for f in data["forms"] if f["form_id"] == "5"]
+    [stale] = form5["stale"]
+    assert (stale["key"], stale["value"], stale["reported_then"], stale["reported_now"]) == \
+        ("plasser_i_alt", 68, 64, 66)
+    assert stale["version"] == 1 and stale["row_exists"] and form5["version"] == 2
+    assert {v["key"]: v["current"] for v in form5["values"]}["plasser_i_alt"] == 66  # the new value stands
+    page = client.get(UNIT_PAGE).text
+    assert 'id="stale-5"' in page and "Endringer som ikke lenger gjelder" in page
+    token = csrf_of(page)
+    refused = client.post(f"{UNIT_PAGE}/5/edits/{stale['edit_id']}/withdraw", data={"csrf_token": token})
+    assert refused.status_code == 422 and "Skriv hvorfor" in refused.text
+    done = client.post(f"{UNIT_PAGE}/5/edits/{stale['edit_id']}/withdraw",
+                       data={"csrf_token": token, "comment": "66 is right"})
+    assert done.status_code == 200 and 'id="stale-5"' not in done.text
+    events = [e.action for e in _stored(client, AuditEvent)]  # type: ignore[attr-defined]
+    assert "edit.withdraw" in events
+    other = client.post(f"/office/2025/units/3401/5/edits/{stale['edit_id']}/reapply", data={"csrf_token": token})
+    assert other.status_code == 404

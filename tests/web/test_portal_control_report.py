@@ -92,3 +92,32 @@ def test_report_before_any_run_and_without_hits(app_client: TestClient) -> None:
 def test_the_office_may_read_a_municipality_report(app_client: TestClient, seeded: int) -> None:
     login(app_client, "statistiker")
     assert app_client.get("/portal/2025/3405/controls.json").json()["hits"] == 1
+
+
+def test_issue_9_hits_on_a_resubmitted_version_are_listed_as_superseded(app_client: TestClient) -> None:
+    from tests.factories import form5_values
+
+    from kostra.access import Principal, Role
+    from kostra.controls.runs import run_controls
+    from kostra.intake import submissions
+
+    reporter, form5 = Principal("demo-3401", Role.REPORTER, "3401"), {"year": 2025, "form_id": "5",
+                                                                     "unit_code": "974600951"}
+
+    def submit(session: Session, **overrides: object) -> None:
+        submissions.save_draft(session, reporter, values=form5_values(**overrides), confirm=["*"], replace=True,
+                               **form5)
+        submissions.submit(session, reporter, confirm_warnings=True, **form5)
+        session.commit()
+
+    with app_client.app.state.sessions() as session:  # type: ignore[attr-defined]
+        submit(session, rom_i_alt="61", rom_for_flere="5")  # 56 + 2 × 5 = 66 > 64 places: a WARNING
+        run_controls(session, 2025, actor="statistiker")
+        session.commit()
+        submit(session)  # corrected; the unit's rules run again at once
+    login(app_client, "demo-3401")
+    data = app_client.get("/portal/2025/3401/controls.json").json()
+    assert "s5_plasser_ge_rom" not in [h["rule"] for g in data["groups"] for h in g["hits"]]
+    assert ("s5_plasser_ge_rom", 1) in [(h["rule"], h["version"]) for g in data["superseded"] for h in g["hits"]]
+    html = app_client.get("/portal/2025/3401/controls").text
+    assert 'id="report-superseded"' in html and "Treff på eldre versjoner" in html

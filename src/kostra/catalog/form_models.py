@@ -146,6 +146,20 @@ class _ValueSpec(_Frozen):
     decimals: int = Field(default=0, ge=0, le=6)
     max_length: int | None = Field(default=None, gt=0)
     options: tuple[Option, ...] | None = None
+    # Whether the values of two units add up to the value of the units together (counts, FTEs, amounts):
+    # what a merger of municipalities sums. None: numbers are additive, other types are not.
+    additive: bool | None = None
+
+    @model_validator(mode="after")
+    def _additive_number(self) -> _ValueSpec:
+        if self.additive and self.type not in NUMERIC_TYPES:
+            raise ValueError(f"additive: true needs a number field; {self.name!r} is {self.type.value}")
+        return self
+
+    @property
+    def is_additive(self) -> bool:
+        """Whether a merger sums this field (``additive``, by default true for numbers only)."""
+        return self.additive if self.additive is not None else self.type in NUMERIC_TYPES
 
 
 class Column(_ValueSpec):
@@ -162,8 +176,19 @@ class FormField(_ValueSpec):
     minutes: float = Field(ge=0)
     prefilled: bool = False
     columns: tuple[Column, ...] | None = None
+    # The column that identifies a table's row across versions (an organisation or municipality number);
+    # without it rows are identified by position.
+    key: str | None = None
     min_rows: int | None = Field(default=None, ge=0)
     max_rows: int | None = Field(default=None, ge=1)
+    # Why this number gets no default year-over-year checks (HB, thousand error); None: it gets them.
+    skip_year_over_year: Text | None = None
+
+    @model_validator(mode="after")
+    def _skip_number(self) -> FormField:
+        if self.skip_year_over_year is not None and self.type not in NUMERIC_TYPES:
+            raise ValueError(f"skip_year_over_year is only for number fields; {self.name!r} is {self.type.value}")
+        return self
 
 
 class Section(_Frozen):

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "definitions": ("kostra.cli.definitions", "definitions"),
     "serve": ("kostra.cli.serve", "serve"),
     "controls": ("kostra.cli.controls", "controls"),
+    "dataset": ("kostra.cli.dataset", "dataset"),
     "status": ("kostra.cli.status", "status"),
     "followup": ("kostra.cli.followup", "followup"),
     "users": ("kostra.cli.users", "users"),

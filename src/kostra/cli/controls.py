@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kostra.cli.output import format_option, render, year_option
+from kostra.controls.reports import run_notes
 from kostra.controls.runs import STAGES, latest_run, run_controls
 from kostra.errors import NotFound, UsageError
 from kostra.settings import Settings
@@ -58,17 +59,19 @@ def run(settings: Settings, year: int, form_id: str | None, output_format: str) 
 
 
 def _run_output(session: Session, run: ControlRun, output_format: str) -> str:
-    summary = json.loads(run.summary_json)
+    summary = [e for e in json.loads(run.summary_json) if "rule" in e]
+    notes = run_notes(run.summary_json)
     head = {"id": run.id, "year": run.year, "form": run.form_id, "started_by": run.started_by,
             "started_at": run.started_at.isoformat(),
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-            "rules": run.rules, "units": run.units, "hits": run.hits}
+            "rules": run.rules, "units": run.units, "hits": run.hits, "notes": [n["en"] for n in notes]}
     if output_format == "json":
         return json.dumps({"run": head, "summary": summary, "hits": _hits(session, run.id)}, ensure_ascii=False,
                           indent=1)
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
     table = render(summary, "table", _SUMMARY_COLUMNS)
-    return (f"{table}\n\nRun {run.id} ({run.year}{', form ' + run.form_id if run.form_id else ''}): "
+    shown = "".join(f"\n{n['en']}" for n in notes)
+    return (f"{table}\n{shown}\nRun {run.id} ({run.year}{', form ' + run.form_id if run.form_id else ''}): "
             f"{run.rules} rules and checks, {run.units} units, {run.hits} hits in {seconds:.1f} s.")
 
 

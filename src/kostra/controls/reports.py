@@ -48,10 +48,12 @@ __all__ = [
     "current_hits",
     "current_runs",
     "get_run",
+    "hits_of",
     "hits_per_county",
     "hits_per_form",
     "hits_per_rule",
     "latest_run",
+    "ordered",
     "ranked_units",
     "rule_hits",
     "run_hits",
@@ -79,6 +81,7 @@ class RunInfo:
     rules: int
     units: int
     hits: int
+    notes: tuple[dict[str, str], ...] = ()   # run-level sentences ({"nb", "en"}), e.g. no data last year
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ class Hit:
     score: float | None
     fields: tuple[FieldRef, ...] = ()
     values: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None  # the version of the unit's form the hit judged (None: not recorded)
 
 
 # --- runs --------------------------------------------------------------------------------------------
@@ -181,11 +185,24 @@ class Hit:
 def _run_info(run: ControlRun) -> RunInfo:
     return RunInfo(id=run.id, year=run.year, form_id=run.form_id, started_at=run.started_at,
                    finished_at=run.finished_at, started_by=run.started_by, rules=run.rules, units=run.units,
-                   hits=run.hits)
+                   hits=run.hits, notes=run_notes(run.summary_json))
+
+
+def run_notes(summary_json: str | None) -> tuple[dict[str, str], ...]:
+    """The run-level notes stored with a run's summary (entries ``{"note": {"nb": …, "en": …}}``)."""
+    try:
+        entries = json.loads(summary_json or "[]")
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(entries, list):
+        return ()
+    return tuple(e["note"] for e in entries if isinstance(e, dict) and isinstance(e.get("note"), dict))
 
 
 def _finished_runs(year: int) -> Select[tuple[ControlRun]]:
-    return (select(ControlRun).where(ControlRun.year == year, ControlRun.finished_at.is_not(None))
+    # Runs over all units; a unit's own re-run on submitting (``unit_code`` set) is read by unit_reports.
+    return (select(ControlRun).where(ControlRun.year == year, ControlRun.finished_at.is_not(None),
+                                     ControlRun.unit_code.is_(None))
             .order_by(ControlRun.started_at.desc(), ControlRun.id.desc()))
 
 
@@ -427,7 +444,7 @@ def ranked_units(session: Session, run_id: int, filters: Filters = Filters(),
 # --- the hits themselves ------------------------------------------------------------------------------
 
 
-def _hits(session: Session, results: Sequence[ControlResult]) -> list[Hit]:
+def hits_of(session: Session, results: Sequence[ControlResult]) -> list[Hit]:
     labels = _labels(session, (r.run_id for r in results))
     units = _units(session, (r.unit_code for r in results))
     hits = []
@@ -437,11 +454,11 @@ def _hits(session: Session, results: Sequence[ControlResult]) -> list[Hit]:
         hits.append(Hit(id=r.id, run_id=r.run_id, rule=r.rule, form_id=r.form_id, unit_code=r.unit_code,
                         unit_name=unit.name if unit else r.unit_code, severity=r.severity, label_nb=label_nb,
                         label_en=label_en, message=r.message, score=r.score, fields=_fields(r.fields_json),
-                        values=_values(r.values_json)))
+                        values=_values(r.values_json), version=r.version))
     return hits
 
 
-def _order(hits: list[Hit]) -> list[Hit]:
+def ordered(hits: list[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.form_id, -_severity_rank(h.severity), -(h.score or 0.0), h.rule,
                                        h.unit_code))
 
@@ -450,7 +467,7 @@ def rule_hits(session: Session, run_id: int, rule: str, filters: Filters = Filte
     """The units that failed ``rule`` in the run, highest score first."""
     query = _filtered(select(ControlResult).where(ControlResult.run_id == run_id, ControlResult.rule == rule,
                                                    ControlResult.outcome == FAIL), filters)
-    hits = _hits(session, list(session.scalars(query)))
+    hits = hits_of(session, list(session.scalars(query)))
     return sorted(hits, key=lambda h: (-(h.score or 0.0), h.unit_code))
 
 
@@ -458,7 +475,7 @@ def run_hits(session: Session, run_id: int, unit_codes: Sequence[str]) -> list[H
     """The hits of ``unit_codes`` in one run, by form, severity and score."""
     query = select(ControlResult).where(ControlResult.run_id == run_id, ControlResult.outcome == FAIL,
                                         ControlResult.unit_code.in_(list(unit_codes)))
-    return _order(_hits(session, list(session.scalars(query))))
+    return ordered(hits_of(session, list(session.scalars(query))))
 
 
 def current_runs(session: Session, year: int) -> tuple[int | None, dict[str, int]]:
@@ -487,7 +504,7 @@ def current_hits(session: Session, year: int, unit_codes: Sequence[str]) -> list
         if single:
             query = query.where(ControlResult.form_id.not_in(list(single)))
         results.extend(session.scalars(query))
-    return _order(_hits(session, results))
+    return ordered(hits_of(session, results))
 
 
 def units_reported_by(session: Session, unit_code: str) -> list[str]:

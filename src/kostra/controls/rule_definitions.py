@@ -22,6 +22,9 @@ from kostra.errors import DefinitionError
 
 __all__ = ["RuleFileModel", "find_rule_files", "load_rule_file", "load_rules", "schema_from_yaml"]
 
+# libyaml's safe loader (C) when installed, else PyYAML's own: both construct plain data only.
+_SAFE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -71,7 +74,7 @@ class RuleFileModel(_Frozen):
 
 def _lines(text: str) -> tuple[list[int], list[int], list[list[int]]]:
     """1-based lines of each rule, of each rule's expression text, and of each rule's cases."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=_SAFE)
     rule_lines: list[int] = []
     expr_lines: list[int] = []
     case_lines: list[list[int]] = []
@@ -95,7 +98,7 @@ def _lines(text: str) -> tuple[list[int], list[int], list[list[int]]]:
 def _parse(path: Path) -> tuple[RuleFileModel, tuple[list[int], list[int], list[list[int]]]]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE)  # a safe loader: no arbitrary objects
         lines = _lines(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DefinitionError(f"cannot read rule file: {exc}", file=str(path)) from None
@@ -198,5 +201,5 @@ def load_rules(paths: Iterable[Path], schema: Schema, *, year: int | None = None
 
 def schema_from_yaml(path: Path) -> Schema:
     """A schema from a YAML file shaped like :meth:`Schema.from_mapping`'s argument."""
-    data: Mapping[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Mapping[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE) or {}
     return Schema.from_mapping(data)

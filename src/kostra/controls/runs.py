@@ -20,7 +20,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -43,9 +43,11 @@ from kostra.controls.statistical_checks import (
     run_statistical_checks,
 )
 from kostra.controls.statistical_config import StatisticalCheck, statistical_checks_of_year
+from kostra.controls.year_over_year import YOY_KINDS, run_year_over_year, year_over_year_checks
 from kostra.store.models import AuditEvent, ControlResult, ControlRun, utcnow
 
-__all__ = ["HIT", "STAGES", "RunResult", "latest_run", "run_controls", "run_outcomes"]
+__all__ = ["HIT", "STAGES", "RunResult", "latest_run", "rule_results", "run_controls", "run_outcomes",
+           "store_results", "with_submissions"]
 
 Progress = Callable[[int, int], None]
 STAGES = ("loading the year's data", "evaluating rules", "statistical checks", "selective-editing scores",
@@ -61,6 +63,12 @@ class RunResult:
     results: pl.DataFrame       # rule, kind, form_id, unit_code, outcome, severity, fields_json, values_json,
                                 # message, score
     summary: list[dict[str, Any]]
+    notes: list[dict[str, str]] = field(default_factory=list)   # run-level sentences ({"nb", "en"})
+
+    def stored(self) -> pl.DataFrame:
+        """The rows a run stores: year-over-year checks keep only their hits and errors (the summary counts
+        the rest; they are one row per numeric field and unit)."""
+        return self.results.filter(~pl.col("kind").is_in(YOY_KINDS) | pl.col("outcome").is_in([HIT, "error"]))
 
 
 def run_controls(session: Session, year: int, *, form_id: str | None = None, actor: str,
@@ -75,12 +83,11 @@ def run_controls(session: Session, year: int, *, form_id: str | None = None, act
     run = ControlRun(year=year, form_id=form_id, started_at=started, started_by=actor,
                      rules=len(outcome.summary), units=outcome.results["unit_code"].n_unique(),
                      hits=int((outcome.results["outcome"] == HIT).sum()),
-                     summary_json=json.dumps(outcome.summary, ensure_ascii=False))
+                     summary_json=json.dumps(outcome.summary + [{"note": n} for n in outcome.notes],
+                                             ensure_ascii=False))
     session.add(run)
     session.flush()
-    rows = outcome.results.drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
-    for start in range(0, len(rows), 20_000):
-        session.execute(insert(ControlResult), rows[start:start + 20_000])
+    store_results(session, run, with_submissions(outcome.stored(), snapshot))
     run.finished_at = utcnow()
     session.add(AuditEvent(actor=actor, action="controls.run", object_ref=f"{year}/controls/{run.id}",
                            detail_json=json.dumps({"run": run.id, "form": form_id, "rules": run.rules,
@@ -88,6 +95,21 @@ def run_controls(session: Session, year: int, *, form_id: str | None = None, act
     session.flush()
     step(5)
     return run
+
+
+def with_submissions(results: pl.DataFrame, snapshot: Snapshot) -> pl.DataFrame:
+    """``results`` with the submission (id, version) of the unit's form each result judged."""
+    judged = pl.DataFrame([(u, f, s, v) for (u, f), (s, v) in snapshot.submissions.items()],
+                          schema={"unit_code": pl.String, "form_id": pl.String, "submission_id": pl.Int64,
+                                  "version": pl.Int64}, orient="row")
+    return results.join(judged, on=["unit_code", "form_id"], how="left")
+
+
+def store_results(session: Session, run: ControlRun, results: pl.DataFrame) -> None:
+    """Insert one ``ControlResult`` per row of ``results`` (in chunks) under ``run``."""
+    rows = results.drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(ControlResult), rows[start:start + 20_000])
 
 
 def _stepper(progress: Progress | None) -> Callable[[int], None]:
@@ -102,14 +124,58 @@ def run_outcomes(snapshot: Snapshot, *, form_id: str | None = None,
     """Rules and statistical checks over a snapshot, scored; nothing is stored."""
     year = snapshot.year
     step(1)
-    rule_frame, rule_summary = _rule_results(snapshot, form_id)
+    rule_frame, rule_summary = rule_results(snapshot, form_id)
     step(2)
-    checks = tuple(c for c in statistical_checks_of_year(year) if form_id is None or c.form == form_id)
+    checks = tuple(c for c in statistical_checks_of_year(year)
+                   if (form_id is None or c.form == form_id) and c.kind not in YOY_KINDS)
     check_frame, check_summary = _check_results(checks, snapshot)
+    yoy_frame, yoy_summary = _yoy_results(tuple(c for c in year_over_year_checks(year)
+                                                if form_id is None or c.form == form_id), snapshot)
     step(3)
-    results = pl.concat([rule_frame, check_frame], how="vertical")
-    results = _with_scores(results, snapshot)
-    return RunResult(results, rule_summary + check_summary)
+    results = pl.concat([rule_frame, check_frame, yoy_frame], how="vertical")
+    results = _with_scores(_with_last_year_notes(results, snapshot), snapshot)
+    notes = snapshot.last_year.reasons() if snapshot.last_year is not None else []
+    return RunResult(results, rule_summary + check_summary + yoy_summary, notes)
+
+
+def _yoy_results(checks: Sequence[StatisticalCheck], snapshot: Snapshot) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """HB and thousand-error checks of every numeric field; without last year they are skipped, each
+    listed in the summary with no items and the reason."""
+    labels = {c.name: (c.label.nb, c.label.en) for c in checks}
+    if snapshot.data.previous is None:
+        why = snapshot.last_year.reasons()[0]["nb"] if snapshot.last_year is not None else ""
+        return _empty(), [{**_summary_row(c.name, c.kind, c.form, c.severity.name, labels[c.name], {}),
+                           "skipped": why} for c in checks]
+    results = run_year_over_year(checks, snapshot)
+    summary = _summary(results, labels)
+    seen = {s["rule"] for s in summary}
+    summary += [_summary_row(c.name, c.kind, c.form, c.severity.name, labels[c.name], {}) for c in checks
+                if c.name not in seen]
+    return results, summary
+
+
+def _with_last_year_notes(results: pl.DataFrame, snapshot: Snapshot) -> pl.DataFrame:
+    """A not-applicable result of a merged or split municipality says why it has no last year."""
+    last = snapshot.last_year
+    if last is None or last.reform is None or results.is_empty():
+        return results
+    notes = {link.code: link.note() for link in last.reform.changed() if not link.comparable
+             or link.kind.value == "merge"}
+    if not notes:
+        return results
+    reading = set(_prev_rules(snapshot.year)) | set(results.filter(pl.col("kind").is_in(YOY_KINDS))["rule"]
+                                                    .unique().to_list())
+    frame = pl.DataFrame({"unit_code": list(notes), "__note": list(notes.values())})
+    return results.join(frame, on="unit_code", how="left").with_columns(
+        pl.when((pl.col("outcome") == "not_applicable") & pl.col("rule").is_in(sorted(reading))
+                & pl.col("__note").is_not_null()).then(pl.format("Ikke aktuelt: {}.", pl.col("__note")))
+        .otherwise(pl.col("message")).alias("message")).drop("__note")
+
+
+@lru_cache(maxsize=8)
+def _prev_rules(year: int) -> tuple[str, ...]:
+    """Rules that read last year (``prev()``)."""
+    return tuple(r.rule.name for r in _compiled(year).rules if any(a.previous for a in r.aggregates))
 
 
 # --- rules ------------------------------------------------------------------------------------------------
@@ -144,7 +210,8 @@ def _rule_fields(compiled: CompiledRule, year: int) -> list[dict[str, str]]:
     return found
 
 
-def _rule_results(snapshot: Snapshot, form_id: str | None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+def rule_results(snapshot: Snapshot, form_id: str | None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """Every rule of the year (or of one form) over the snapshot's units, with messages; nothing is stored."""
     year = snapshot.year
     forms = _form_ids(year)
     compiled = _compiled(year)
@@ -310,5 +377,6 @@ def _score_frame(snapshot: Snapshot, units: list[str], columns: list[str]) -> pl
 # --- reading runs back ----------------------------------------------------------------------------------
 
 def latest_run(session: Session, year: int) -> ControlRun | None:
-    """The newest control run of ``year`` (any form), or None."""
-    return session.scalar(select(ControlRun).where(ControlRun.year == year).order_by(ControlRun.id.desc()).limit(1))
+    """The newest control run of ``year`` over all units (any form), or None; runs of one unit do not count."""
+    return session.scalar(select(ControlRun).where(ControlRun.year == year, ControlRun.unit_code.is_(None))
+                          .order_by(ControlRun.id.desc()).limit(1))

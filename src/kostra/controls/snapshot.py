@@ -1,50 +1,47 @@
-"""The year's data as the rule language reads it: one ``ControlData`` loaded from the database.
+"""The year's data as the rule language reads it: one ``ControlData`` loaded through the dataset layer.
 
-* ``units``: one row per unit (every row of ``units``), a column ``skjemaX.field`` per scalar field of the
-  latest submission **with the statisticians' edits applied** (``kostra.followup.values.year_values``) and
-  ``skjemaX.__nil`` for nil returns. Choices of multiple-choice fields are comma-joined codes, as the portal's
-  form rules see them.
-* Form 5 is reported per institution. Each institution's row carries its own form-5 values; in addition the
-  numeric form-5 fields of a municipality's institutions are **summed into the municipality's row** (yes/no
-  fields: true when any institution says yes), so cross-form rules on the municipality (form 4 against
-  ``skjema5.plasser_tidsbegrenset``) see the municipality's total. The municipality's ``skjema5.__nil`` is true
-  only when every institution sent a nil return. Form-5 tables stay with the institutions.
-* ``tables``: ``skjemaX.table`` → unit, row, columns. ``previous``: the same for ``year - 1``.
+* ``units`` and ``tables``: the year's values of ``kostra.dataset.year_values`` (latest submitted versions with
+  the edits that count), made wide by ``kostra.controls.wide`` (form 5 summed into the municipality's row).
+  ``previous``: the same for last year, read through ``kostra.dataset.previous_year_values`` in this year's
+  region structure (renumbered municipalities 1:1, mergers summed for additive fields, splits not applicable),
+  or None when there is no last year (``Snapshot.last_year`` says why; ``prev()`` is then not applicable).
 * ``population``: the newest population year ≤ ``year`` (unit = region code; Oslo districts have no sex split,
   their ``sex`` is null). ``registers``: ``RegisterValue`` rows of the year, one column per measure.
-* ``accounts``: the latest accounts attachment (forms with ``delivery: accounts``) per unit and form whose
-  control found nothing worse than WARNING, summed by kontoklasse, function and art (1000 NOK). Parsed
-  accounts are cached per attachment SHA-256, so a second run reads only the hashes.
+* ``accounts``: the accounts attachment each unit **submitted** (``kostra.dataset.submitted_attachments``, forms
+  with ``delivery: accounts``), summed by kontoklasse, function and art (1000 NOK). Parsed accounts are cached
+  per attachment SHA-256, so a second run reads only the hashes.
+* ``submissions``: (unit, form) → (submission id, version) judged, which every stored control result names.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kostra.catalog.form_models import NUMERIC_TYPES, Delivery, FieldType, FormField
-from kostra.catalog.forms import Catalog, Form, load_catalog
+from kostra.catalog.form_models import Delivery
+from kostra.catalog.forms import available_years, load_catalog
 from kostra.controls.form_rules import schema_of_year
-from kostra.controls.language import ControlData, Kind, Schema
-from kostra.followup.values import FormValues, year_values
+from kostra.controls.language import ControlData, Schema
+from kostra.controls.last_year import LastYear
+from kostra.controls.wide import FORM5, tables_frames, units_frame
+from kostra.dataset import ValueStatus, previous_year_values, submitted_attachments, year_values
+from kostra.dataset.previous import last_year_reform
+from kostra.errors import UnknownYear
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
+from kostra.reference import regions
 from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
-__all__ = ["FORM5", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
+__all__ = ["FORM5", "LastYear", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
 
-FORM5 = "5"
-_POLARS_TYPES: dict[Kind, pl.DataType] = {Kind.NUMBER: pl.Float64(), Kind.BOOL: pl.Boolean(),
-                                          Kind.STRING: pl.String(), Kind.CODE: pl.String()}
 _CLEAN = ("OK", "INFO", "WARNING")
 _ACCOUNTS_SCHEMA = {"unit": pl.String, "kontoklasse": pl.String, "funksjon": pl.String, "art": pl.String,
                     "belop": pl.Float64}
@@ -71,45 +68,54 @@ class Snapshot:
     reported: frozenset[tuple[str, str]]   # (unit, form id) with a latest submission (nil returns included)
     nil: frozenset[tuple[str, str]]
     population_year: int | None
+    # (unit, form id) → (submission id, version) of the latest submission judged
+    submissions: Mapping[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    last_year: LastYear | None = None   # last year's data in this year's structure, or why there is none
 
 
 def load_snapshot(session: Session, year: int, *, unit_codes: Iterable[str] | None = None) -> Snapshot:
-    """Load ``year`` (and ``year - 1`` as ``previous``) from the database into a :class:`Snapshot`."""
+    """Load ``year`` (and ``year - 1`` as ``previous``) through the dataset layer into a :class:`Snapshot`."""
     units = _units(session, year, unit_codes)
     schema = schema_of_year(year)
-    current = year_values(session, year)
+    codes = None if unit_codes is None else list(units)
+    current = year_values(session, year, units=codes, expected=False)
     population, population_year = _population(session, year)
+    last_year = _previous(session, year, units, schema)
     data = ControlData(
-        units=_units_frame(current, units, schema, load_catalog(year)),
-        tables=_tables(current, units, schema, load_catalog(year)),
-        previous=_previous(session, year, units, schema),
+        units=units_frame(current, units, schema),
+        tables=tables_frames(current, units, schema),
+        previous=last_year.data,
         accounts=accounts_frame(session, year, units),
         population=population,
         registers=_registers(session, year, units),
     )
-    reported = frozenset((v.unit_code, v.form_id) for v in current if v.unit_code in units)
-    nil = frozenset((v.unit_code, v.form_id) for v in current if v.nil and v.unit_code in units)
-    return Snapshot(year, data, units, reported, nil, population_year)
+    judged = current.filter(pl.col("submission_id").is_not_null()).select(
+        "unit_code", "form_id", "submission_id", "version", (pl.col("status") == ValueStatus.NIL.value).alias("nil")
+    ).unique(["unit_code", "form_id"]).filter(pl.col("unit_code").is_in(list(units)))
+    submissions = {(u, f): (s, v) for u, f, s, v, _ in judged.iter_rows()}
+    nil = frozenset((u, f) for u, f, _, _, is_nil in judged.iter_rows() if is_nil)
+    return Snapshot(year, data, units, frozenset(submissions), nil, population_year, submissions, last_year)
 
 
-def _catalog_or(year: int, fallback: int) -> Catalog:
-    try:
-        return load_catalog(year)
-    except Exception:  # no definitions for the year before: read it with this year's forms
-        return load_catalog(fallback)
-
-
-def _previous(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> ControlData:
-    """Last year's data; cached while last year's submissions and edits are unchanged (they rarely are)."""
+def _previous(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> LastYear:
+    """Last year's data in this year's region structure, or why there is none (the first year with definitions,
+    no submissions); cached while last year's submissions and edits are unchanged (they rarely are)."""
     key = ("previous", str(session.get_bind().url), year, tuple(units), _version(session, year - 1))
     cached = _memo_get(key)
     if cached is None:
-        values = year_values(session, year - 1)
-        catalog = _catalog_or(year - 1, year)
-        cached = ControlData(units=_units_frame(values, units, schema, catalog),
-                             tables=_tables(values, units, schema, catalog))
+        cached = _read_previous(session, year, units, schema)
         _memo_put(key, cached)
     return cached  # type: ignore[no-any-return]
+
+
+def _read_previous(session: Session, year: int, units: Mapping[str, UnitInfo], schema: Schema) -> LastYear:
+    if year - 1 not in available_years():
+        return LastYear.absent(year, f"ingen skjemadefinisjoner for {year - 1}", f"no form definitions for {year - 1}")
+    values = previous_year_values(session, year)
+    if values.is_empty():
+        return LastYear.absent(year, f"ingen innsendte skjemaer for {year - 1}", f"no submitted forms for {year - 1}")
+    data = ControlData(units=units_frame(values, units, schema), tables=tables_frames(values, units, schema))
+    return LastYear(year - 1, data, last_year_reform(year))
 
 
 def _version(session: Session, year: int) -> tuple[Any, ...]:
@@ -138,7 +144,9 @@ def _memo_put(key: tuple[Any, ...], value: Any) -> None:
 # --- units ------------------------------------------------------------------------------------------------
 
 def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dict[str, UnitInfo]:
-    query = select(UnitRow).where(UnitRow.active.is_(True)).order_by(UnitRow.code)
+    # A municipality that no longer exists (inactive) still reports for the years of its structure.
+    query = select(UnitRow).where(UnitRow.active.is_(True) | UnitRow.code.in_(_municipalities_of(year))).order_by(
+        UnitRow.code)
     if unit_codes is not None:
         query = query.where(UnitRow.code.in_(list(unit_codes)))
     groups = _kostra_groups(session, year)
@@ -151,6 +159,13 @@ def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dic
     return found
 
 
+def _municipalities_of(year: int) -> list[str]:
+    try:
+        return [r.code for r in regions(year, "kommune")]
+    except UnknownYear:
+        return []
+
+
 def _kostra_groups(session: Session, year: int) -> dict[str, str]:
     """Municipality → EKG## of the newest year ≤ ``year`` that has KOSTRA groups (empty when none)."""
     newest = session.scalar(select(func.max(RegionMembership.year)).where(
@@ -159,118 +174,6 @@ def _kostra_groups(session: Session, year: int) -> dict[str, str]:
         return {}
     return dict(session.execute(select(RegionMembership.region_code, RegionMembership.aggregate_code).where(
         RegionMembership.year == newest, RegionMembership.aggregate_code.like("EKG%"))).all())
-
-
-# --- forms ------------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=256)
-def _fields_of(year: int, form_id: str) -> tuple[Form, tuple[FormField, ...]]:
-    form = load_catalog(year).form(form_id)
-    return form, form.fields()
-
-
-def _form_fields(catalog: Catalog, form_id: str) -> tuple[Form, tuple[FormField, ...]]:
-    # Form.fields() builds a new tuple on every call; thousands of submissions share a handful of forms.
-    return _fields_of(catalog.year, form_id)
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return value
-
-
-def _units_frame(values: list[FormValues], units: Mapping[str, UnitInfo], schema: Schema,
-                 catalog: Catalog) -> pl.DataFrame:
-    """One row per unit: ``skjemaX.field`` columns, ``skjemaX.__nil``, and form 5 summed per municipality."""
-    index = {code: i for i, code in enumerate(units)}
-    columns: dict[str, list[Any]] = {}
-
-    def put(column: str, row: int, value: Any) -> None:
-        columns.setdefault(column, [None] * len(index))[row] = value
-
-    sums: dict[str, dict[str, Any]] = defaultdict(dict)
-    nil_only: dict[str, bool] = {}
-    for item in values:
-        row = index.get(item.unit_code)
-        if row is None:
-            continue
-        form, fields = _form_fields(catalog, item.form_id)
-        prefix = form.rule_form
-        if item.nil:
-            put(f"{prefix}.__nil", row, True)
-        for spec in fields:
-            if spec.type is FieldType.TABLE or item.values.get(spec.name) is None:
-                continue
-            put(f"{prefix}.{spec.name}", row, _scalar(item.values[spec.name]))
-        owner = units[item.unit_code].municipality_code
-        if item.form_id == FORM5 and units[item.unit_code].kind == "institution" and owner in index:
-            nil_only[owner] = nil_only.get(owner, True) and item.nil
-            _add_institution(sums[owner], fields, item.values)
-    for owner, totals in sums.items():
-        for name, total in totals.items():
-            put(f"skjema5.{name}", index[owner], total)
-        put("skjema5.__nil", index[owner], nil_only[owner] or None)
-    frame = {"unit": pl.Series("unit", list(units), dtype=pl.String)}
-    for column, cells in columns.items():
-        frame[column] = _series(column, cells, schema)
-    return pl.DataFrame(frame)
-
-
-def _add_institution(totals: dict[str, Any], fields: Iterable[Any], values: Mapping[str, Any]) -> None:
-    for spec in fields:
-        value = values.get(spec.name)
-        if value is None:
-            continue
-        if spec.type in NUMERIC_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
-            totals[spec.name] = totals.get(spec.name, 0) + value
-        elif spec.type is FieldType.YES_NO and isinstance(value, bool):
-            totals[spec.name] = bool(totals.get(spec.name, False)) or value
-
-
-def _series(column: str, cells: list[Any], schema: Schema) -> pl.Series:
-    if column.endswith(".__nil"):
-        return pl.Series(column, cells, dtype=pl.Boolean)
-    dtype = _POLARS_TYPES.get(schema.fields.get(column, Kind.ANY))
-    if dtype is None:
-        return pl.Series(column, cells, strict=False)
-    if dtype == pl.Float64():
-        cells = [float(c) if isinstance(c, int | float) and not isinstance(c, bool) else None for c in cells]
-    elif dtype == pl.String():
-        cells = [None if c is None else str(c) for c in cells]
-    return pl.Series(column, cells, dtype=dtype, strict=False)
-
-
-def _tables(values: list[FormValues], units: Mapping[str, UnitInfo], schema: Schema,
-            catalog: Catalog) -> dict[str, pl.DataFrame]:
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in values:
-        if item.unit_code not in units or item.nil:
-            continue
-        form, fields = _form_fields(catalog, item.form_id)
-        for spec in fields:
-            if spec.type is not FieldType.TABLE or not isinstance(item.values.get(spec.name), list):
-                continue
-            key = f"{form.rule_form}.{spec.name}"
-            rows[key].extend({"unit": item.unit_code, "row": i + 1, **{k: _scalar(v) for k, v in cells.items()}}
-                             for i, cells in enumerate(item.values[spec.name]) if isinstance(cells, Mapping))
-    return {key: _table_frame(key, found, schema) for key, found in rows.items()}
-
-
-def _table_frame(key: str, rows: list[dict[str, Any]], schema: Schema) -> pl.DataFrame:
-    kinds = schema.tables.get(key, {})
-    names = ["unit", "row", *dict.fromkeys(c for r in rows for c in r if c not in ("unit", "row"))]
-    series = [pl.Series("unit", [r["unit"] for r in rows], dtype=pl.String),
-              pl.Series("row", [r["row"] for r in rows], dtype=pl.Int64)]
-    for name in names[2:]:
-        cells = [r.get(name) for r in rows]
-        dtype = _POLARS_TYPES.get(kinds.get(name, Kind.ANY))
-        if dtype == pl.Float64():
-            cells = [float(c) if isinstance(c, int | float) and not isinstance(c, bool) else None for c in cells]
-        elif dtype == pl.String():
-            cells = [None if c is None else str(c) for c in cells]
-        series.append(pl.Series(name, cells, dtype=dtype, strict=False))
-    return pl.DataFrame(series)
 
 
 # --- population and registers ---------------------------------------------------------------------------
@@ -316,29 +219,27 @@ _CACHE_SIZE = 4096
 
 
 def accounts_frame(session: Session, year: int, units: Mapping[str, UnitInfo]) -> pl.DataFrame:
-    """Accounts of the latest clean accounts attachment per unit and form, summed per kontoklasse, function
+    """Accounts of the accounts attachment each unit submitted, per form, summed per kontoklasse, function
     and art (``belop`` in 1000 NOK). Parsed files are cached per SHA-256."""
     forms = [f.id for f in load_catalog(year).forms() if f.definition.delivery is Delivery.ACCOUNTS]
-    newest = select(Attachment.unit_code, Attachment.form_id, func.max(Attachment.id).label("id")).where(
-        Attachment.year == year, Attachment.form_id.in_(forms), Attachment.severity.in_(_CLEAN)).group_by(
-        Attachment.unit_code, Attachment.form_id).subquery()
-    heads = session.execute(select(Attachment.id, Attachment.unit_code, Attachment.form_id, Attachment.sha256)
-                            .join(newest, Attachment.id == newest.c.id)).all()
+    submitted = [a for a in submitted_attachments(session, year, forms=forms) if a.unit_code in units]
+    clean = set(session.scalars(select(Attachment.id).where(
+        Attachment.id.in_([a.attachment_id for a in submitted]), Attachment.severity.in_(_CLEAN))))
     parts = []
-    for attachment_id, unit, form_id, sha256 in heads:
-        if unit not in units:
+    for item in submitted:
+        if item.attachment_id not in clean:
             continue
-        key = (sha256, form_id, year)
+        key = (item.sha256, item.form_id, year)
         with _cache_lock:
             parsed = _accounts_cache.get(key)
         if parsed is None:
-            content = session.scalar(select(Attachment.content).where(Attachment.id == attachment_id))
-            parsed = _parse_accounts(content or b"", form_id, year)
+            content = session.scalar(select(Attachment.content).where(Attachment.id == item.attachment_id))
+            parsed = _parse_accounts(content or b"", item.form_id, year)
             with _cache_lock:
                 _accounts_cache[key] = parsed
                 while len(_accounts_cache) > _CACHE_SIZE:
                     _accounts_cache.popitem(last=False)
-        parts.append(parsed.with_columns(pl.lit(unit, dtype=pl.String).alias("unit")))
+        parts.append(parsed.with_columns(pl.lit(item.unit_code, dtype=pl.String).alias("unit")))
     if not parts:
         return pl.DataFrame(schema=_ACCOUNTS_SCHEMA)
     return pl.concat(parts).select(list(_ACCOUNTS_SCHEMA))

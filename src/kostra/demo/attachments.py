@@ -71,7 +71,7 @@ def _unit_files(session: Session, unit: DemoUnit, options: DemoOptions, rng: ran
             submissions.save_draft(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
                                    values=values)
             receipt = submissions.submit(session, reporter, year=options.year, form_id=form_id,
-                                         unit_code=unit.code, confirm_warnings=True)
+                                         unit_code=unit.code, confirm_warnings=True, recontrol=False)
             # Submitted before the deadline, as the status board's "as of" dates should show, not at build time.
             receipt.created_at = submission_moment(rng, form.definition.deadline, late=False)
             attachment.uploaded_at = receipt.created_at - timedelta(minutes=rng.uniform(2, 90))

@@ -61,6 +61,12 @@ def _units(session: Session, options: DemoOptions, progress: Progress) -> str:
     return units_step(session, options, progress)
 
 
+def _pre_reform_year(session: Session, options: DemoOptions, progress: Progress) -> str:
+    from kostra.demo.pre_reform import pre_reform_step
+
+    return pre_reform_step(session, options, progress)
+
+
 def _previous_year(session: Session, options: DemoOptions, progress: Progress) -> str:
     from kostra.demo.reporting_year import previous_year_step
 
@@ -101,6 +107,8 @@ def _followup(session: Session, options: DemoOptions, progress: Progress) -> str
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
+    DemoStep("pre-reform-year", "Filling in the forms of the year before last, in its own structure",
+             _pre_reform_year),
     DemoStep("previous-year", "Filling in last year's forms", _previous_year),
     DemoStep("current-year", "Filling in this year's forms", _current_year),
     DemoStep("attachments", "Controlling this year's file attachments", _attachments),

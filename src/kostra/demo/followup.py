@@ -44,7 +44,8 @@ def demo_today(year: int) -> date:
 
 def _latest_run(session: Session, year: int) -> int | None:
     return session.scalar(select(func.max(ControlRun.id)).where(ControlRun.year == year,
-                                                                 ControlRun.finished_at.is_not(None)))
+                                                                 ControlRun.finished_at.is_not(None),
+                                                                 ControlRun.unit_code.is_(None)))
 
 
 def _hit_on(session: Session, run_id: int | None, form: str, unit: str, field: str) -> int | None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -188,8 +189,8 @@ _NIL_REASON = "Institusjonen ble lagt ned i løpet av året"
 Key = tuple[str, str]
 
 
-def _plan(units: list[DemoUnit], seed: int, year: int, base_year: int,
-          final: bool) -> tuple[dict[Key, dict[str, object]], dict[Key, str]]:
+def _plan(units: list[DemoUnit], seed: int, year: int, base_year: int, final: bool,
+          codes: Mapping[str, str]) -> tuple[dict[Key, dict[str, object]], dict[Key, str]]:
     """Every unit's answers per form and what happens to each form: on time, late, missing, nil."""
     catalog = load_catalog(year)
     rng = random.Random(f"status-{seed}-{year}")
@@ -199,8 +200,9 @@ def _plan(units: list[DemoUnit], seed: int, year: int, base_year: int,
     for unit in units:
         answers = form_answers(unit, seed, year, base_year=base_year)
         for form_id in unit_forms(unit, answers, has_districts):
-            batch[(unit.code, form_id)] = answers[form_id]
-            plans[(unit.code, form_id)] = _status(rng, catalog.form(form_id), final)
+            code = codes.get(unit.code, unit.code)
+            batch[(code, form_id)] = answers[form_id]
+            plans[(code, form_id)] = _status(rng, catalog.form(form_id), final)
     return batch, plans
 
 
@@ -221,15 +223,17 @@ def _timing_entries(plans: Mapping[Key, str], moments: Mapping[Key, datetime],
 
 
 def store_forms(session: Session, units: list[DemoUnit], *, seed: int, year: int, base_year: int, final: bool,
-                progress: Progress) -> tuple[dict[str, int], list[SeededError]]:
+                progress: Progress, codes: Mapping[str, str] | None = None) -> tuple[dict[str, int], list[SeededError]]:
     """Store every unit's web forms for ``year``; count outcomes and return the seeded-error ledger.
 
     ``final`` is the demo year: a share late, missing, nil, and seeded errors. Otherwise (last year)
-    every form is submitted on time, without planted errors.
+    every form is submitted on time, without planted errors. ``codes`` stores a unit's answers under another
+    code (its code in an earlier region structure: ``kostra.demo.pre_reform``).
     """
     catalog = load_catalog(year)
-    by_code = {u.code: u for u in units}
-    batch, plans = _plan(units, seed, year, base_year, final)
+    codes = codes or {}
+    by_code = {codes.get(u.code, u.code): replace(u, code=codes.get(u.code, u.code)) for u in units}
+    batch, plans = _plan(units, seed, year, base_year, final, codes)
     ledger = seed_errors(random.Random(f"errors-{seed}-{year}"),
                          {k: v for k, v in batch.items() if plans[k] in ("on_time", "late")}) if final else []
     rng = random.Random(f"moments-{seed}-{year}")
@@ -271,8 +275,6 @@ def store_forms(session: Session, units: list[DemoUnit], *, seed: int, year: int
 
 
 def _as_draft(entry: SeededError) -> SeededError:
-    from dataclasses import replace
-
     # A seeded error that raised an ERROR cannot be submitted: it stays in the draft, as a reporter's would.
     return replace(entry, stored="draft")
 
@@ -293,7 +295,7 @@ def _summary(year: int, counts: Mapping[str, int]) -> str:
 def units_step(session: Session, options: DemoOptions, progress: Progress) -> str:
     """Demo step: units of the year and the demo users."""
     units = demo_units(options.year, options.seed, options.limit_units, options.always_units)
-    return store_units_and_users(session, units, (options.year - 1, options.year), progress)
+    return store_units_and_users(session, units, (options.year - 2, options.year - 1, options.year), progress)
 
 
 def previous_year_step(session: Session, options: DemoOptions, progress: Progress) -> str:

@@ -27,12 +27,16 @@ from kostra.catalog.form_models import FieldType, FormField
 from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Unit as ValidationUnit
 from kostra.catalog.validation import validate_values
+from kostra.dataset import WITHDRAWAL, row_index_of, row_key_of
 from kostra.errors import NotFound
 from kostra.followup.errors import FollowupRefused
 from kostra.followup.values import FormValues, edit_key, year_values
 from kostra.store.models import AuditEvent, ControlResult, Edit, Unit
 
-__all__ = ["REASON_LABELS", "FieldRef", "ReasonCode", "edit_value", "edits_of", "parse_field_ref"]
+__all__ = ["REASON_LABELS", "WITHDRAWN", "FieldRef", "ReasonCode", "edit_value", "edits_of", "parse_field_ref",
+           "reapply_edit", "withdraw_edit"]
+
+WITHDRAWN = "WITHDRAWN"  # the reason code of a withdrawal (the edit's comment says why)
 
 
 class ReasonCode(StrEnum):
@@ -210,8 +214,10 @@ def edit_value(session: Session, principal: Principal, *, year: int, form_id: st
         raise FollowupRefused(nb=f"{ref.key} har allerede verdien {new_value!r}; ingenting å endre",
                               en=f"{ref.key} already has the value {new_value!r}; nothing to change")
     reported = _json_ready(_cell(current.reported, spec, column, ref.row))
-    edit = Edit(year=year, form_id=form.id, unit_code=unit_code, field_name=ref.name, row=ref.row,
-                submission_id=current.submission.id, reported_json=json.dumps(reported, ensure_ascii=False),
+    row_key = row_key_of(spec, current.reported.get(spec.name) or [], ref.row) if column is not None else None
+    edit = Edit(year=year, form_id=form.id, unit_code=unit_code, field_name=ref.name, row=ref.row, row_key=row_key,
+                submission_id=current.submission.id, version=current.submission.version,
+                reported_json=json.dumps(reported, ensure_ascii=False),
                 value_json=json.dumps(new_value, ensure_ascii=False), reason_code=code.value, comment=comment,
                 control_result_id=_control_result(session, control_result_id, unit_code),
                 created_by=principal.username)
@@ -223,6 +229,82 @@ def edit_value(session: Session, principal: Principal, *, year: int, form_id: st
                                 "control_result_id": edit.control_result_id}, ensure_ascii=False)))
     session.flush()
     return edit
+
+
+def _newest_of_cell(session: Session, edit: Edit) -> Edit:
+    """The newest edit of the cell ``edit`` names (same field and row key, or row where it has no key)."""
+    query = select(Edit).where(Edit.year == edit.year, Edit.form_id == edit.form_id,
+                               Edit.unit_code == edit.unit_code, Edit.field_name == edit.field_name)
+    query = query.where(Edit.row_key == edit.row_key) if edit.row_key is not None else query.where(
+        Edit.row.is_(None) if edit.row is None else Edit.row == edit.row)
+    return session.scalars(query.order_by(Edit.created_at.desc(), Edit.id.desc()).limit(1)).one()
+
+
+def _edit_in_question(session: Session, edit_id: int, of: tuple[int, str, str] | None) -> Edit:
+    edit = session.get(Edit, edit_id)
+    if edit is None or (of is not None and (edit.year, edit.form_id, edit.unit_code) != of):
+        where = f" of form {of[1]} for {of[2]} in {of[0]}" if of is not None else ""
+        raise NotFound(f"no edit {edit_id}{where}")
+    if edit.kind == WITHDRAWAL or _newest_of_cell(session, edit).id != edit.id:
+        raise FollowupRefused(nb=f"Endring {edit_id} er ikke lenger den gjeldende for feltet; ingenting å gjøre",
+                              en=f"edit {edit_id} is no longer the newest of its field; there is nothing to do")
+    return edit
+
+
+def withdraw_edit(session: Session, principal: Principal, *, edit_id: int, comment: str,
+                  of: tuple[int, str, str] | None = None) -> Edit:
+    """Withdraw a statistician's edit (typically a stale one): the reported value stands again.
+
+    Stored as a new edit row of kind ``withdrawal`` (nothing is deleted) and audited. ``of`` (year, form,
+    unit) refuses an edit of another form. Raises AccessDenied, NotFound (no such edit) or FollowupRefused
+    (no comment; the edit is not the newest of its field).
+    """
+    require_role(principal, Role.STATISTICIAN)
+    comment = comment.strip()
+    if not comment:
+        raise FollowupRefused(nb="Skriv hvorfor endringen trekkes tilbake",
+                              en="say why the edit is withdrawn (a comment is required)")
+    edit = _edit_in_question(session, edit_id, of)
+    latest = year_values(session, edit.year, edit.form_id, [edit.unit_code])
+    submission = latest[0].submission if latest else None
+    withdrawal = Edit(year=edit.year, form_id=edit.form_id, unit_code=edit.unit_code, field_name=edit.field_name,
+                      row=edit.row, row_key=edit.row_key, kind=WITHDRAWAL,
+                      submission_id=submission.id if submission else edit.submission_id,
+                      version=submission.version if submission else edit.version, reported_json=edit.reported_json,
+                      value_json="null", reason_code=WITHDRAWN, comment=comment, created_by=principal.username)
+    session.add(withdrawal)
+    key = edit_key(edit.field_name, edit.row)
+    session.add(AuditEvent(actor=principal.username, action="edit.withdraw",
+                           object_ref=f"{edit.year}/{edit.form_id}/{edit.unit_code}/{key}", reason=comment,
+                           detail_json=json.dumps({"edit": edit.id, "value": json.loads(edit.value_json)},
+                                                  ensure_ascii=False)))
+    session.flush()
+    return withdrawal
+
+
+def reapply_edit(session: Session, principal: Principal, *, edit_id: int,
+                 of: tuple[int, str, str] | None = None) -> Edit:
+    """Make a stale edit again on the unit's latest version: same value, reason and comment (audited as an edit).
+
+    Raises FollowupRefused when the edited table row is gone from the latest version, or the value already
+    stands; see :func:`edit_value` for the rest.
+    """
+    require_role(principal, Role.STATISTICIAN)
+    edit = _edit_in_question(session, edit_id, of)
+    row = edit.row
+    if edit.row_key is not None or edit.row is not None:
+        form = load_catalog(edit.year).form(edit.form_id)
+        spec = form.field(edit.field_name.partition(".")[0])
+        latest = year_values(session, edit.year, edit.form_id, [edit.unit_code])
+        rows = latest[0].reported.get(spec.name) or [] if latest else []
+        row = row_index_of(spec, rows, edit.row_key) if edit.row_key is not None else row
+        if row is None:
+            raise FollowupRefused(
+                nb=f"Raden {edit.row_key} finnes ikke lenger i siste versjon; endringen kan bare trekkes tilbake",
+                en=f"row {edit.row_key} is no longer in the latest version; the edit can only be withdrawn")
+    return edit_value(session, principal, year=edit.year, form_id=edit.form_id, unit_code=edit.unit_code,
+                      field=edit.field_name, row=row, value=json.loads(edit.value_json), reason=edit.reason_code,
+                      comment=edit.comment, control_result_id=edit.control_result_id)
 
 
 def edits_of(session: Session, year: int, form_id: str, unit_code: str) -> list[Edit]:

@@ -89,8 +89,9 @@ def _count_values(values: dict[str, Any]) -> int:
 
 
 def _latest_run(session: Session, year: int, form_id: str) -> ControlRun | None:
-    return session.scalar(select(ControlRun).where(
+    return session.scalar(select(ControlRun).where(  # over all units: a unit's own re-run does not count
         ControlRun.year == year, or_(ControlRun.form_id.is_(None), ControlRun.form_id == form_id),
+        ControlRun.unit_code.is_(None),
     ).order_by(ControlRun.started_at.desc(), ControlRun.id.desc()).limit(1))
 
 

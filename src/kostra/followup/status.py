@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kostra.catalog.forms import Form, load_catalog
+from kostra.dataset.previous import last_year_reform
 from kostra.errors import UnknownYear, UsageError
 from kostra.reference import regions
 from kostra.reporting.submissions import FormStatus
@@ -61,6 +62,9 @@ class StatusRow:
     version: int | None
     submitted_at: datetime | None
     approved: bool
+    # Neither the unit nor its predecessors (across a reform) sent the form last year, or it was split from one.
+    new_this_year: bool = False
+    last_year_note: str = ""     # how last year relates across a reform (renumbered, merged, split), bokmål
 
     @property
     def done(self) -> bool:
@@ -70,7 +74,8 @@ class StatusRow:
         """Flat, printable shape (CLI and JSON)."""
         return {"form": self.form_id, "unit": self.unit_code, "unit_name": self.unit_name,
                 "county": self.county, "deadline": self.deadline, "status": self.status.value,
-                "version": self.version, "submitted_at": self.submitted_at, "approved": self.approved}
+                "version": self.version, "submitted_at": self.submitted_at, "approved": self.approved,
+                "new_this_year": self.new_this_year, "last_year_note": self.last_year_note}
 
 
 @dataclass(frozen=True)
@@ -207,11 +212,12 @@ def status_board(session: Session, year: int, *, form_id: str | None = None, as_
     query = select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)
     units = list(session.scalars(query if unit_code is None else query.where(Unit.code == unit_code)))
     rows: list[StatusRow] = []
+    last_year = _LastYear(session, year, form_id)
     for form in forms:
         kinds = {k.value for k in form.definition.unit_kinds}
         for unit in units:
             if unit.kind in kinds and (county is None or county_of(unit) == county):
-                rows.append(_row(form, unit, latest, drafts, approved, names))
+                rows.append(last_year.mark(_row(form, unit, latest, drafts, approved, names)))
     counts: dict[str, dict[FormStatus, int]] = {}
     for form in forms:
         tally = Counter(row.status for row in rows if row.form_id == form.id)
@@ -233,3 +239,21 @@ def _row(form: Form, unit: Unit, latest: dict[_SubmissionKey, tuple[int, int, st
         version=submission[1] if submission else None, submitted_at=submission[3] if submission else None,
         approved=is_approved,
     )
+
+
+class _LastYear:
+    """Who sent each form last year, read in this year's structure (``kostra.dataset.reform``)."""
+
+    def __init__(self, session: Session, year: int, form_id: str | None) -> None:
+        query = select(Submission.form_id, Submission.unit_code).where(Submission.year == year - 1).distinct()
+        if form_id is not None:
+            query = query.where(Submission.form_id == form_id)
+        self.sent = {(form, unit) for form, unit in session.execute(query)}
+        self.reform = last_year_reform(year)
+
+    def mark(self, row: StatusRow) -> StatusRow:
+        if self.reform is None:
+            return replace(row, new_this_year=(row.form_id, row.unit_code) not in self.sent)
+        link = self.reform.link(row.unit_code)
+        sent = any((row.form_id, old) in self.sent for old in link.predecessors)
+        return replace(row, new_this_year=not (link.comparable and sent), last_year_note=link.note())

@@ -21,6 +21,7 @@ from kostra.followup.audit import ValueTrail
 from kostra.followup.contacts import CHANNEL_LABELS, contacts_of
 from kostra.followup.edits import REASON_LABELS
 from kostra.followup.quality import FormQuality
+from kostra.followup.stale import StaleEditView, stale_rows
 from kostra.followup.status import StatusBoard, StatusRow, county_of, status_board
 from kostra.followup.values import FormValues, edit_key, year_values
 from kostra.reference import regions
@@ -79,13 +80,15 @@ class StatusRowView(BaseModel):
     version: int | None
     submitted_at: datetime | None
     approved: bool
+    new_this_year: bool = False
+    last_year_note: str = ""
 
     @classmethod
     def of(cls, row: StatusRow) -> StatusRowView:
         return cls(form_id=row.form_id, form_name_nb=row.form_name_nb, form_name_en=row.form_name_en,
                    unit_code=row.unit_code, unit_name=row.unit_name, county=row.county, deadline=row.deadline,
                    status=row.status.value, version=row.version, submitted_at=row.submitted_at,
-                   approved=row.approved)
+                   approved=row.approved, new_this_year=row.new_this_year, last_year_note=row.last_year_note)
 
 
 class StatusPage(BaseModel):
@@ -225,6 +228,7 @@ class FormView(BaseModel):
     nil: bool
     approved: bool
     values: list[ValueView]
+    stale: list[StaleEditView] = []
 
 
 class ContactView(BaseModel):
@@ -290,7 +294,8 @@ def _form_view(session: Session, year: int, form: Form, row: StatusRow, current:
                     deadline=row.deadline, status=row.status.value, version=row.version,
                     submitted_at=row.submitted_at, receipt=current.submission.receipt_id if current else None,
                     nil=bool(current and current.nil), approved=approval is not None,
-                    values=_value_rows(form, current) if current is not None and not current.nil else [])
+                    values=_value_rows(form, current) if current is not None and not current.nil else [],
+                    stale=stale_rows(form, current) if current is not None else [])
 
 
 def unit_page(session: Session, year: int, unit_code: str, *, error: str | None = None,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_state
 from enum import StrEnum
+from typing import Any
 
+import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,10 +25,14 @@ from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.form_rules import form_rule_problems
+from kostra.dataset.previous import last_year_reform, previous_year_values
+from kostra.dataset.reform import ReformKind
 from kostra.errors import KostraError, NotFound, UsageError
 from kostra.reporting.attachments import latest_attachment
 from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FormState",
@@ -125,13 +132,32 @@ def _aware_later(draft: Draft, latest: Submission) -> bool:
 
 
 def _prefill(session: Session, year: int, form: Form, unit_code: str) -> dict[str, object]:
-    """Last year's submitted answers to the fields marked as pre-filled."""
-    previous = _submissions(session, year - 1, form.id, unit_code)
+    """Last year's submitted answers to the fields marked as pre-filled, in this year's region structure: a
+    renumbered municipality gets its old code's answers, a merger the sums of its predecessors' additive
+    answers (``kostra.dataset.previous_year_values``), a split part or a new unit nothing."""
+    names = {f.name for f in form.fields() if f.prefilled}
+    reform = last_year_reform(year)
+    link = reform.link(unit_code) if reform is not None else None
+    if link is not None and link.kind is ReformKind.MERGE:
+        rows = previous_year_values(session, year, forms=[form.id], units=[unit_code]).filter(
+            pl.col("status").is_in(["reported", "edited"]) & pl.col("field_name").is_in(sorted(names)))
+        return {r["field_name"]: _typed(r) for r in rows.to_dicts()}
+    if link is not None and not link.comparable:
+        return {}
+    previous = _submissions(session, year - 1, form.id, link.predecessors[0] if link is not None else unit_code)
     if not previous or previous[0].state == FormStatus.NIL:
         return {}
     values = json.loads(previous[0].values_json)
-    names = {f.name for f in form.fields() if f.prefilled}
     return {name: value for name, value in values.items() if name in names}
+
+
+def _typed(row: Mapping[str, Any]) -> object:
+    if row["value_bool"] is not None:
+        return bool(row["value_bool"])
+    number = row["value_number"]
+    if number is not None:
+        return int(number) if float(number).is_integer() else row["value_text"]
+    return row["value_text"]
 
 
 def problem_key(problem: Problem) -> str:
@@ -247,8 +273,12 @@ def _prefill_message(name: str, lang: str) -> str:
 
 def submit(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
            comments: Mapping[str, str] | None = None, confirm_warnings: bool = False,
-           lang: str = "nb") -> Submission:
-    """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix."""
+           lang: str = "nb", recontrol: bool = True) -> Submission:
+    """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix.
+
+    With ``recontrol`` the unit's own rules of the form are re-run at once on the new version
+    (``kostra.controls.unit_runs``), so its control report shows only hits on what it submitted now.
+    """
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     unchanged = _draft(session, year, form_id, unit_code) is None and (
         state.attachment is None or state.latest is None
@@ -261,7 +291,22 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
         raise SubmissionBlocked(blocking)
     warned = any(p.severity == Severity.WARNING for p in state.problems)
     status = FormStatus.SUBMITTED_WITH_WARNINGS if warned else FormStatus.SUBMITTED
-    return _append(session, principal, state, status, state.validated.values, all_comments)
+    submission = _append(session, principal, state, status, state.validated.values, all_comments)
+    if recontrol:
+        _recontrol(session, submission, principal.username)
+    return submission
+
+
+def _recontrol(session: Session, submission: Submission, actor: str) -> None:
+    """Re-run the unit's rules of the form on the new version; a failure there never loses the submission."""
+    from kostra.controls.unit_runs import run_unit_controls  # Polars and the rule engine load only here
+
+    try:
+        with session.begin_nested():
+            run_unit_controls(session, submission.year, form_id=submission.form_id, unit_code=submission.unit_code,
+                              actor=actor)
+    except Exception:  # a bug in the controls: the submission stands, the office's next run judges it
+        log.exception("re-running the controls of %s failed", submission.receipt_id)
 
 
 def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
@@ -270,7 +315,9 @@ def declare_nil(session: Session, principal: Principal, *, year: int, form_id: s
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     if not state.form.definition.allows_nil:
         raise UsageError(f"form {form_id} does not allow 'nothing to report'")
-    return _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    submission = _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    _recontrol(session, submission, principal.username)
+    return submission
 
 
 def _append(session: Session, principal: Principal, state: FormState, status: FormStatus,
@@ -289,6 +336,8 @@ def _append(session: Session, principal: Principal, state: FormState, status: Fo
         comments_json=json.dumps(dict(comments), ensure_ascii=False, sort_keys=True),
         worst_severity=worst.name, content_hash=digest,
         receipt_id=f"K{state.year}-{state.form.id}-{state.unit.code}-{version}-{digest[:8]}",
+        attachment_id=state.attachment.id if state.attachment is not None and status is not FormStatus.NIL
+        else None,
         created_by=principal.username,
     )
     session.add(submission)

@@ -32,6 +32,7 @@ __all__ = [
     "Contact",
     "ControlResult",
     "ControlRun",
+    "DatasetSnapshot",
     "Draft",
     "Edit",
     "OutboxMessage",
@@ -182,6 +183,8 @@ class Submission(Base):
     worst_severity: Mapped[str] = mapped_column(String(10))
     content_hash: Mapped[str] = mapped_column(String(64))
     receipt_id: Mapped[str] = mapped_column(String(40), unique=True)
+    # The file attachment this version was submitted with (file and accounts forms); controls read only it.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
 
@@ -229,6 +232,8 @@ class ControlRun(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     started_by: Mapped[str] = mapped_column(String(80))
+    # Set when the run judged one unit only (re-run at once when the unit submitted a new version).
+    unit_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
     rules: Mapped[int] = mapped_column(Integer, default=0)
     units: Mapped[int] = mapped_column(Integer, default=0)
     hits: Mapped[int] = mapped_column(Integer, default=0)
@@ -252,12 +257,19 @@ class ControlResult(Base):
     values_json: Mapped[str] = mapped_column(Text, default="{}")
     message: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The submission (id, version) of the unit's form the result judged; None when it had none.
+    submission_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Edit(Base):
     """A statistician's value for one field of a submitted form; the reported value stays as it was.
 
-    The newest edit of a (year, form, unit, field, row) counts; older ones remain as history.
+    An edit belongs to the submission version it was made against (``submission_id``, ``version``) and
+    keeps the reported value it replaced (``reported_json``). The newest edit of a (year, form, unit,
+    field, row key) counts; older ones remain as history. ``kind`` is ``value`` or ``withdrawal`` (the
+    statistician withdrew the edits of the cell: the reported value stands). Table cells are named by
+    ``row_key``: the key column's value where the form names one, else the 1-based position.
     """
 
     __tablename__ = "edits"
@@ -269,7 +281,10 @@ class Edit(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     field_name: Mapped[str] = mapped_column(String(80))
     row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    row_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    kind: Mapped[str] = mapped_column(String(12), default="value", server_default="value")
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), nullable=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reported_json: Mapped[str] = mapped_column(Text, default="null")
     value_json: Mapped[str] = mapped_column(Text)
     reason_code: Mapped[str] = mapped_column(String(20))
@@ -347,3 +362,24 @@ class RegisterValue(Base):
     measure: Mapped[str] = mapped_column(String(80))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DatasetSnapshot(Base):
+    """A frozen copy of a year's values (``kostra dataset freeze``): a Parquet file and its SHA-256.
+
+    Never updated or deleted; a label is used once per year. Releases are built from one.
+    """
+
+    __tablename__ = "dataset_snapshots"
+    __table_args__ = (UniqueConstraint("year", "label", name="uq_dataset_snapshots_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    approved_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))

@@ -130,6 +130,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "controls.portal.link": {"nb": "Kontrollrapport fra SSB", "en": "Control report from Statistics Norway"},
     "controls.portal.hits": {"nb": "treff å rette eller forklare", "en": "hits to correct or explain"},
     "controls.portal.no_hits": {"nb": "ingen treff", "en": "no hits"},
+    "controls.portal.superseded": {"nb": "Treff på eldre versjoner (erstattet)",
+                                   "en": "Hits on older versions (superseded)"},
+    "controls.portal.superseded_lead": {
+        "nb": "Disse treffene gjaldt en versjon dere har sendt inn på nytt. De teller ikke lenger.",
+        "en": "These hits were on a version you have since resubmitted. They no longer count."},
+    "controls.portal.version": {"nb": "versjon", "en": "version"},
     "controls.portal.field": {"nb": "felt", "en": "field"},
     "controls.portal.other_form": {"nb": "leser også skjema", "en": "also reads form"},
 }

@@ -7,6 +7,7 @@ from kostra.web.i18n_types import Lang
 MESSAGES: dict[str, dict[Lang, str]] = {
     "followup.all": {"nb": "Alle", "en": "All"},
     "followup.county": {"nb": "Fylke", "en": "County"},
+    "followup.new_this_year": {"nb": "ny i år", "en": "new this year"},
     "followup.filter": {"nb": "Vis", "en": "Show"},
     "followup.total": {"nb": "I alt", "en": "Total"},
     "followup.reported": {"nb": "Rapportert", "en": "Reported"},
@@ -71,6 +72,19 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "followup.unit.new_value": {"nb": "Ny verdi", "en": "New value"},
     "followup.unit.reason": {"nb": "Årsak", "en": "Reason"},
     "followup.unit.save_edit": {"nb": "Lagre endring", "en": "Save edit"},
+    "followup.stale.title": {"nb": "Endringer som ikke lenger gjelder", "en": "Edits that no longer apply"},
+    "followup.stale.lead": {
+        "nb": "Enheten har sendt en ny versjon med en annen verdi enn den endringen ble gjort mot. Den nye "
+              "innrapporterte verdien gjelder. Bruk endringen på nytt, eller trekk den tilbake.",
+        "en": "The unit has submitted a new version with another value than the edit was made against. The new "
+              "reported value stands. Re-apply the edit, or withdraw it."},
+    "followup.stale.then": {"nb": "Rapportert da", "en": "Reported then"},
+    "followup.stale.now": {"nb": "Rapportert nå", "en": "Reported now"},
+    "followup.stale.edit": {"nb": "Endringen", "en": "The edit"},
+    "followup.stale.gone": {"nb": "raden finnes ikke lenger", "en": "the row is gone"},
+    "followup.stale.reapply": {"nb": "Bruk på nytt", "en": "Re-apply"},
+    "followup.stale.withdraw": {"nb": "Trekk tilbake", "en": "Withdraw"},
+    "followup.stale.why": {"nb": "Hvorfor", "en": "Why"},
     "followup.contacts.title": {"nb": "Kontaktlogg", "en": "Contact log"},
     "followup.contacts.channel": {"nb": "Kontaktform", "en": "Channel"},
     "followup.contacts.person": {"nb": "Kontaktperson", "en": "Person"},
@@ -92,6 +106,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "followup.trail.kind.edit": {"nb": "Editert", "en": "Edited"},
     "followup.trail.kind.approved": {"nb": "Godkjent", "en": "Approved"},
     "followup.trail.kind.withdrawn": {"nb": "Godkjenning trukket tilbake", "en": "Approval withdrawn"},
+    "followup.reason.WITHDRAWN": {"nb": "Endring trukket tilbake", "en": "Edit withdrawn"},
     "followup.reason.OTHER_SOURCE": {"nb": "Annen kilde", "en": "Other source"},
     "followup.reason.REVIEW": {"nb": "Gjennomgang i SSB", "en": "Review at Statistics Norway"},
     "followup.reason.OWNER": {"nb": "Opplyst av enheten", "en": "Given by the unit"},

@@ -20,7 +20,7 @@ from kostra.followup import views
 from kostra.followup.approval import approve, withdraw_approval
 from kostra.followup.audit import value_trail
 from kostra.followup.contacts import add_contact, parse_date
-from kostra.followup.edits import edit_value, parse_field_ref
+from kostra.followup.edits import edit_value, parse_field_ref, reapply_edit, withdraw_edit
 from kostra.followup.errors import FollowupRefused
 from kostra.followup.quality import quality_indicators
 from kostra.followup.reminders import outbox, send_outbox, write_reminders
@@ -135,6 +135,28 @@ def edit_entry(request: Request, year: int, unit_code: str, form_id: str, princi
     try:
         edit_value(session, principal, year=year, form_id=form_id, unit_code=unit_code, field=field, value=value,
                    reason=reason, comment=comment)
+    except FollowupRefused as refused:
+        return _refused(request, session, year, unit_code, refused, lang, form_id)
+    session.commit()
+    return _back_to_unit(year, unit_code, form_id)
+
+
+@router.post("/office/{year}/units/{unit_code}/{form_id}/edits/{edit_id}/reapply", dependencies=CSRF)
+def reapply_entry(request: Request, year: int, unit_code: str, form_id: str, edit_id: int, principal: OfficeUser,
+                  session: Db, lang: LangDep) -> Response:
+    try:
+        reapply_edit(session, principal, edit_id=edit_id, of=(year, form_id, unit_code))
+    except FollowupRefused as refused:
+        return _refused(request, session, year, unit_code, refused, lang, form_id)
+    session.commit()
+    return _back_to_unit(year, unit_code, form_id)
+
+
+@router.post("/office/{year}/units/{unit_code}/{form_id}/edits/{edit_id}/withdraw", dependencies=CSRF)
+def withdraw_edit_entry(request: Request, year: int, unit_code: str, form_id: str, edit_id: int,
+                        principal: OfficeUser, session: Db, lang: LangDep, comment: FormText = "") -> Response:
+    try:
+        withdraw_edit(session, principal, edit_id=edit_id, comment=comment, of=(year, form_id, unit_code))
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()

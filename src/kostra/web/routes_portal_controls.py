@@ -1,5 +1,8 @@
 """The municipalities' control report: what the office's latest control run found in their data.
 
+Hits judged a submission version: when the unit has resubmitted since (its own rules are re-run at once),
+hits on the older version are listed apart as superseded and not counted.
+
 A reporter sees the hits of their own unit and of the institutions it reports for, grouped by form,
 with what to do about each; another unit's reporter is refused before anything is looked up.
 """
@@ -18,6 +21,7 @@ from kostra.access import Principal, require_unit_access
 from kostra.catalog.forms import load_catalog
 from kostra.controls import reports
 from kostra.controls.reports import FieldRef, Hit
+from kostra.controls.unit_reports import unit_hits
 from kostra.errors import KostraError, NotFound
 from kostra.store.models import Unit
 from kostra.web.deps import Db, LangDep, PageUser
@@ -42,6 +46,7 @@ class ReportHit(BaseModel):
     todo: str  # "correct" or "correct_or_explain"
     fields: list[FieldRef]
     values: dict[str, object]
+    version: int | None = None
 
 
 class ReportGroup(BaseModel):
@@ -61,12 +66,13 @@ class ControlReportPage(BaseModel):
     checked_at: datetime | None
     hits: int
     groups: list[ReportGroup]
+    superseded: list[ReportGroup] = []
 
 
 def _report_hit(hit: Hit) -> ReportHit:
     return ReportHit(rule=hit.rule, severity=hit.severity, label_nb=hit.label_nb, label_en=hit.label_en,
                      message=hit.message, todo="correct" if hit.severity in MUST_CORRECT else "correct_or_explain",
-                     fields=list(hit.fields), values=hit.values)
+                     fields=list(hit.fields), values=hit.values, version=hit.version)
 
 
 def _form_names(year: int) -> dict[str, tuple[str, str]]:
@@ -104,11 +110,10 @@ def _allowed_unit(session: Session, principal: Principal, unit_code: str) -> Uni
 
 def control_report(session: Session, principal: Principal, year: int, unit_code: str) -> ControlReportPage:
     unit = _allowed_unit(session, principal, unit_code)
-    hits = reports.current_hits(session, year, reports.units_reported_by(session, unit.code))
-    latest = reports.latest_run(session, year)
-    return ControlReportPage(year=year, unit_code=unit.code, unit_name=unit.name,
-                             checked_at=latest.finished_at if latest else None, hits=len(hits),
-                             groups=_groups(year, hits))
+    found = unit_hits(session, year, reports.units_reported_by(session, unit.code))
+    return ControlReportPage(year=year, unit_code=unit.code, unit_name=unit.name, checked_at=found.checked_at,
+                             hits=len(found.current), groups=_groups(year, found.current),
+                             superseded=_groups(year, found.superseded))
 
 
 @router.get("/portal/{year}/{unit_code}/controls")

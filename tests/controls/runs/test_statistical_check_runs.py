@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -10,7 +11,7 @@ import pytest
 
 from kostra.controls.language import ControlData
 from kostra.controls.runs import run_outcomes
-from kostra.controls.snapshot import Snapshot, UnitInfo
+from kostra.controls.snapshot import LastYear, Snapshot, UnitInfo
 from kostra.controls.statistical_checks import run_statistical_checks
 from kostra.controls.statistical_config import StatisticalCheck, load_statistical_checks
 from kostra.errors import DefinitionError
@@ -91,16 +92,23 @@ def test_a_check_that_breaks_gives_error_and_the_next_check_still_runs() -> None
     assert _failed([o for o in outcomes if o.check.name == "c"]) == {"3410"}
 
 
-def test_rules_reading_last_year_error_without_it_and_the_other_rules_still_count() -> None:
+def test_issue_9_rules_reading_last_year_are_not_applicable_without_it() -> None:
     now, before = _sizes(5)
-    snapshot = _snapshot(now, before, column="skjema13.omsorgsboliger", previous=False)
-    results = run_outcomes(snapshot, form_id="13").results
+    snapshot = replace(_snapshot(now, before, column="skjema13.omsorgsboliger", previous=False),
+                       last_year=LastYear.absent(2025, "ingen innsendte skjemaer for 2024",
+                                                 "no submitted forms for 2024"))
+    outcome = run_outcomes(snapshot, form_id="13")
+    results = outcome.results
     outcomes = dict(zip(results.filter(pl.col("unit_code") == "3401")["rule"].to_list(),
                         results.filter(pl.col("unit_code") == "3401")["outcome"].to_list(), strict=True))
-    assert outcomes["s13_boliger_endring"] == "error"      # reads prev(): no previous year in the data
+    # Point 5 of issue 9: without last year prev() is missing, so the rule is not applicable (not broken).
+    assert outcomes["s13_boliger_endring"] == "not_applicable"
     assert outcomes["s13_omsorgsboliger_le_boliger"] == "not_applicable"   # still evaluated
-    # Without last year nothing can be compared: HB has no usable unit, which is not an error.
-    assert outcomes["hb_13_omsorgsboliger"] == "not_applicable"
+    # Without last year the year-over-year checks are skipped: no result, and the summary says why.
+    assert "hb_13_omsorgsboliger" not in outcomes
+    skipped = next(row for row in outcome.summary if row["rule"] == "hb_13_omsorgsboliger")
+    assert skipped["items"] == 0 and "ingen innsendte skjemaer for 2024" in skipped["skipped"]
+    assert outcome.notes and "No data for 2024 (no submitted forms for 2024)" in outcome.notes[0]["en"]
 
 
 @pytest.mark.parametrize(("text", "line", "what"), [

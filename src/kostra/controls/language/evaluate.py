@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.language.compiler import Aggregate, AggregateRegistry, Compiler
@@ -22,6 +22,9 @@ from kostra.controls.language.rule import Case, Outcome, Rule
 from kostra.controls.language.syntax import Node
 from kostra.controls.language.types import Kind, Schema, check
 from kostra.errors import DefinitionError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["CompiledRule", "CompiledRules", "Confrontation", "compile_rule", "compile_rules", "evaluate",
            "run_case"]
@@ -102,10 +105,13 @@ def _with_aggregates(data: ControlData, base: pl.DataFrame, aggregates: Iterable
         groups.setdefault((aggregate.source, aggregate.previous), []).append(aggregate)
     failures: dict[str, str] = {}
     for (source, previous), members in groups.items():
+        owner = data.previous if previous else data
+        if previous and (owner is None or not _has_source(owner, source)):
+            # No data last year (the first year, or a unit new this year): prev() is missing, not broken.
+            base = base.with_columns([pl.lit(None).alias(a.alias) for a in members])
+            continue
         try:
-            owner = data.previous if previous else data
-            if owner is None:
-                raise LookupError("the data has no previous year")
+            assert owner is not None
             frame = _with_known_columns(owner.source(source), source, schema)
             frame = frame.group_by("unit").agg([a.expr for a in members])
             base = base.join(frame, on="unit", how="left")
@@ -113,6 +119,14 @@ def _with_aggregates(data: ControlData, base: pl.DataFrame, aggregates: Iterable
             for aggregate in members:
                 failures[aggregate.alias] = f"{aggregate.label}: {exc}"
     return base, failures
+
+
+def _has_source(data: ControlData, source: str) -> bool:
+    try:
+        data.source(source)
+    except LookupError:
+        return False
+    return True
 
 
 def _outcome(compiled: CompiledRule, columns: set[str]) -> pl.Expr:
