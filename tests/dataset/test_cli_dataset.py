@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kostra.access import Principal, Role
 from kostra.cli import cli
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store import create_engine_for
 from tests.factories import add_units_and_users, form5_values
 

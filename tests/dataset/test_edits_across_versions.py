@@ -19,7 +19,7 @@ from kostra.access import Principal, Role
 from kostra.dataset import EditState, ValueStatus, submitted_forms, year_values
 from kostra.followup.edits import edit_value, reapply_edit, withdraw_edit
 from kostra.followup.errors import FollowupRefused
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import AuditEvent, Edit
 from tests.factories import form5_values
 

@@ -119,7 +119,7 @@ def test_a_merger_with_a_predecessor_that_did_not_report_is_not_applicable(sessi
 
 def test_prefill_reads_last_years_answers_across_the_reform(session: Session) -> None:
     from kostra.catalog.forms import load_catalog
-    from kostra.intake.submissions import _prefill
+    from kostra.reporting.submissions import _prefill
 
     form = load_catalog(2024).form("4")
     for unit, alarm in (("3001", 350), ("1507", 300)):

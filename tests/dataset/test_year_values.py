@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kostra.access import Principal, Role
 from kostra.dataset import COLUMNS, ValueStatus, submitted_attachments, year_values
 from kostra.followup.approval import approve
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import Submission
 from tests.factories import form5_values
 
@@ -127,7 +127,7 @@ def test_as_of_and_approved_only(session: Session) -> None:
 def test_only_the_submitted_attachment_counts(session: Session) -> None:
     from kostra.catalog.forms import load_catalog
     from kostra.demo.generate_accounts import generate
-    from kostra.intake.attachments import upload_attachment
+    from kostra.reporting.attachments import upload_attachment
     from kostra.store.models import Unit
 
     form = load_catalog(2025).form("0A")

@@ -99,7 +99,7 @@ def test_issue_9_hits_on_a_resubmitted_version_are_listed_as_superseded(app_clie
 
     from kostra.access import Principal, Role
     from kostra.controls.runs import run_controls
-    from kostra.intake import submissions
+    from kostra.reporting import submissions
 
     reporter, form5 = Principal("demo-3401", Role.REPORTER, "3401"), {"year": 2025, "form_id": "5",
                                                                      "unit_code": "974600951"}

@@ -10,7 +10,7 @@ from tests.factories import form5_values
 from kostra.access import Principal, Role
 from kostra.controls.runs import run_controls
 from kostra.controls.unit_reports import unit_hits
-from kostra.intake import submissions
+from kostra.reporting import submissions
 from kostra.store.models import ControlResult, ControlRun
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
