@@ -37,6 +37,7 @@ from kostra.controls.language import ControlData, Kind, Schema
 from kostra.followup.values import FormValues, year_values
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
+from kostra.reference.grouping import kostra_grouping
 from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
@@ -151,14 +152,12 @@ def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dic
     return found
 
 
-def _kostra_groups(session: Session, year: int) -> dict[str, str]:
-    """Municipality → EKG## of the newest year ≤ ``year`` that has KOSTRA groups (empty when none)."""
+def _kostra_groups(session: Session, year: int) -> Mapping[str, str]:
+    """Municipality → EKG## of the newest year ≤ ``year`` whose reference data the database holds (empty when
+    none): the official grouping once loaded from KLASS, else the APPROXIMATION (``kostra.reference.grouping``)."""
     newest = session.scalar(select(func.max(RegionMembership.year)).where(
         RegionMembership.aggregate_code.like("EKG%"), RegionMembership.year <= year))
-    if newest is None:
-        return {}
-    return dict(session.execute(select(RegionMembership.region_code, RegionMembership.aggregate_code).where(
-        RegionMembership.year == newest, RegionMembership.aggregate_code.like("EKG%"))).all())
+    return {} if newest is None else kostra_grouping(session, newest).groups
 
 
 # --- forms ------------------------------------------------------------------------------------------------
