@@ -37,8 +37,8 @@ from kostra.controls.language import ControlData, Kind, Schema
 from kostra.followup.values import FormValues, year_values
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
-from kostra.reference.grouping import kostra_grouping
-from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
+from kostra.reference.grouping import grouping_in_database
+from kostra.store.models import Attachment, Edit, PopulationCount, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
 __all__ = ["FORM5", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
@@ -153,11 +153,10 @@ def _units(session: Session, year: int, unit_codes: Iterable[str] | None) -> dic
 
 
 def _kostra_groups(session: Session, year: int) -> Mapping[str, str]:
-    """Municipality → EKG## of the newest year ≤ ``year`` whose reference data the database holds (empty when
-    none): the official grouping once loaded from KLASS, else the APPROXIMATION (``kostra.reference.grouping``)."""
-    newest = session.scalar(select(func.max(RegionMembership.year)).where(
-        RegionMembership.aggregate_code.like("EKG%"), RegionMembership.year <= year))
-    return {} if newest is None else kostra_grouping(session, newest).groups
+    """Municipality → EKG## in force for ``year`` (``kostra.reference.grouping``, the one source): official
+    once loaded from KLASS, else the APPROXIMATION; empty when the database holds no reference data."""
+    grouping = grouping_in_database(session, year)
+    return {} if grouping is None else grouping.groups
 
 
 # --- forms ------------------------------------------------------------------------------------------------

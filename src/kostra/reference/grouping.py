@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session
 
 from kostra.errors import IntakeError, UsageError
@@ -28,8 +28,8 @@ from kostra.reference.population import MAX_AGE, population
 from kostra.reference.regions import region, regions
 from kostra.store.models import ReferenceLoad, Region, RegionMembership
 
-__all__ = ["GroupingSource", "KostraGrouping", "group_population", "kostra_grouping", "load_official_groups",
-           "official_dataset"]
+__all__ = ["GroupingSource", "KostraGrouping", "group_population", "grouping_in_database", "kostra_grouping",
+           "load_official_groups", "official_dataset"]
 
 
 class GroupingSource(StrEnum):
@@ -91,6 +91,17 @@ def kostra_grouping(session: Session | None, year: int) -> KostraGrouping:
         RegionMembership.year == year, RegionMembership.aggregate_code.like("EKG%"))).all()
     return KostraGrouping(year, GroupingSource.OFFICIAL, dict(rows),
                           f"{load.source}, loaded {load.loaded_at:%Y-%m-%d %H:%M} UTC")
+
+
+def grouping_in_database(session: Session, year: int) -> KostraGrouping | None:
+    """The grouping of the newest year ≤ ``year`` whose reference data the database holds, or None.
+
+    What the running system uses (controls, the office's pages): a database without reference data has no
+    groups, and a reporting year after the newest structure held uses that structure.
+    """
+    newest = session.scalar(select(func.max(RegionMembership.year)).where(
+        RegionMembership.aggregate_code.like("EKG%"), RegionMembership.year <= year))
+    return None if newest is None else kostra_grouping(session, newest)
 
 
 def _official_load(session: Session, year: int) -> ReferenceLoad | None:

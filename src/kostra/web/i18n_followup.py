@@ -7,6 +7,9 @@ from kostra.web.i18n_types import Lang
 MESSAGES: dict[str, dict[Lang, str]] = {
     "followup.all": {"nb": "Alle", "en": "All"},
     "followup.county": {"nb": "Fylke", "en": "County"},
+    "followup.kostra_group": {"nb": "KOSTRA-gruppe", "en": "KOSTRA group"},
+    "followup.grouping.official": {"nb": "offisiell, fra KLASS", "en": "official, from KLASS"},
+    "followup.grouping.approximation": {"nb": "tilnærming", "en": "approximation"},
     "followup.filter": {"nb": "Vis", "en": "Show"},
     "followup.total": {"nb": "I alt", "en": "Total"},
     "followup.reported": {"nb": "Rapportert", "en": "Reported"},
