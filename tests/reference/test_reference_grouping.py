@@ -162,6 +162,14 @@ def test_cli_refuses_a_bad_file_with_one_line_and_exit_2(tmp_path: Path, bad: st
     assert {r["code"]: r["kostra_group"] for r in _regions(tmp_path / "home")} == OFFICIAL
 
 
+def test_cli_refuses_a_bad_file_before_creating_a_database(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code;name\n0301;Oslo\n", encoding="utf-8")
+    home = tmp_path / "home"
+    assert _run(home, "load-groups", str(bad), "--year", "2025")[0] == 2
+    assert not (home / "kostra.sqlite3").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["load-groups", "nope.csv", "--year", "2025"], "does not exist"),
     (["load-groups", "FILE", "--year", "2031"], "2020–2026"),

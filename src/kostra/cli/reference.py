@@ -132,8 +132,9 @@ def load_groups_command(settings: Settings, file: Path, year: int) -> None:
     from sqlalchemy.orm import Session
 
     from kostra.reference import approximate_groups
-    from kostra.reference.grouping import load_official_groups
+    from kostra.reference.grouping import check_official_groups, load_official_groups
 
+    check_official_groups(year, file)  # a bad file is refused before the database is touched
     engine = _database(settings, create=True)
     try:
         with Session(engine) as session:

@@ -28,8 +28,8 @@ from kostra.reference.population import MAX_AGE, population
 from kostra.reference.regions import region, regions
 from kostra.store.models import ReferenceLoad, Region, RegionMembership
 
-__all__ = ["GroupingSource", "KostraGrouping", "group_population", "grouping_in_database", "kostra_grouping",
-           "load_official_groups", "official_dataset"]
+__all__ = ["GroupingSource", "KostraGrouping", "check_official_groups", "group_population", "grouping_in_database",
+           "kostra_grouping", "load_official_groups", "official_dataset"]
 
 
 class GroupingSource(StrEnum):
@@ -130,8 +130,7 @@ def load_official_groups(session: Session, year: int, path: Path) -> KostraGroup
     nothing is written. Loads the shipped reference data of ``year`` first when the database lacks it.
     The caller commits.
     """
-    name, rows = read_klass_rows(path)
-    groups = _checked_groups(name, rows, year)
+    groups = check_official_groups(year, path)
     if session.scalar(select(Region.id).where(Region.year == year).limit(1)) is None:
         from kostra.reference.loader import load_reference_into_database
 
@@ -145,6 +144,15 @@ def load_official_groups(session: Session, year: int, path: Path) -> KostraGroup
                               source=f"KLASS 131→112 {path.name[:120]} sha256:{digest}"))
     session.flush()
     return kostra_grouping(session, year)
+
+
+def check_official_groups(year: int, path: Path) -> dict[str, str]:
+    """Municipality → EKG## of the KLASS export at ``path``, checked against the municipalities of ``year``.
+
+    Reads no database. Raises IntakeError naming the file, line and code (see ``load_official_groups``).
+    """
+    name, rows = read_klass_rows(path)
+    return _checked_groups(name, rows, year)
 
 
 def _checked_groups(name: str, rows: list[KlassRow], year: int) -> dict[str, str]:
