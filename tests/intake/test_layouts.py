@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import yaml
-from tests.shared import LAYOUTS
+from tests.paths import LAYOUTS, TEST_DATA, package_layout
 
 from kostra.errors import UnknownYear, UsageError
 from kostra.intake.layouts import famvern_offices, layout_years, load_layout
@@ -14,10 +16,30 @@ CASES = [(form, year) for form in ("11F", "11CF") for year in range(2022, 2027)]
 ]
 
 
+def _shipped_copy(upstream: str) -> str:
+    """The package path of an upstream file of kostra-kontrollprogram's ``kontroller/src/main/resources/``."""
+    if upstream == "file_description_Regnskap.yaml":
+        return "Regnskap.yaml"
+    if upstream.startswith("mapping_familievern_region_fylke_kontor_"):
+        return f"famvern/mapping_{upstream.rsplit('_', 1)[1]}"
+    form, year = upstream.removeprefix("file_description_").removesuffix(".yaml").split("_")
+    return f"{year}/{form}.yaml"
+
+
+def test_shipped_layouts_are_unchanged_copies_of_ssb_files() -> None:
+    # Checksums of the upstream files at c1f58486 (tests/data/kontrollprogram/PROVENANCE.md).
+    listed = (TEST_DATA / "kontrollprogram" / "layouts.sha256").read_text(encoding="utf-8").splitlines()
+    assert len(listed) == 26
+    for line in listed:
+        digest, upstream = line.split()
+        shipped = LAYOUTS / _shipped_copy(upstream)
+        assert hashlib.sha256(shipped.read_bytes()).hexdigest() == digest, upstream
+
+
 @pytest.mark.parametrize(("form", "year"), CASES)
 def test_recomputed_positions_match_yaml_from(form: str, year: int) -> None:
     layout = load_layout(form, year)
-    raw = yaml.safe_load((LAYOUTS / f"file_description_{form}_{year}.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(package_layout(form, year).read_text(encoding="utf-8"))
     assert [f.position_from for f in layout.fields] == [item["from"] for item in raw["fields"]]
     assert layout.record_length == sum(item["size"] for item in raw["fields"])
     assert layout.reporting_year == year

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kostra.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KOSTRA groups are read from the configured database: give every test an empty one of its own."""
+    monkeypatch.setenv("KOSTRA_HOME", str(tmp_path))
+    monkeypatch.delenv("KOSTRA_DATABASE_URL", raising=False)
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -1,4 +1,4 @@
-"""The source parsers and the checks the build script makes, on the real shared files."""
+"""The source parsers and the checks the build script makes, on excerpts of the real files (tests/data)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from collections import Counter
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.shared import SHARED_DATA
+from tests.paths import POPULATION
 
 from kostra.errors import IntakeError
 from kostra.reference import population
 from kostra.reference.build.sources import municipality_code, parse_age, parse_population, read_population_file
-
-needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data folder not present")
 
 
 @given(st.integers(0, 104))
@@ -45,28 +43,33 @@ def test_both_sex_layouts() -> None:
         parse_population('"region";"age";"P"\n"K-0301 Oslo";"three";1\n')
 
 
-@needs_shared
 @pytest.mark.parametrize("year", [2020, 2023, 2024])
-def test_totals_agree_with_sex_split(year: int) -> None:
-    folder = SHARED_DATA / "population"
-
+def test_totals_agree_with_sex_split_and_the_shipped_population(year: int) -> None:
+    # Excerpts of the real files (tests/data/population/PROVENANCE.md): a few municipalities and the
+    # regions that are not municipalities, in each file's own layout (tab/semicolon, long/wide by sex).
     def by_code(name: str) -> Counter:
         counter: Counter = Counter()
-        for row in read_population_file(folder / name):
+        for row in read_population_file(POPULATION / name):
             counter[(municipality_code(row.region) or row.region, row.age)] += row.persons
         return counter
 
     totals = by_code(f"Personer{year}.csv")
     assert totals == by_code(f"norway_population_by_age_sex_{year}.csv")
-    outside = sum(v for (code, _), v in totals.items() if not code.isdigit())
-    assert outside == 0  # Svalbard, continental shelf and "Rest" rows are empty
-    assert sum(totals.values()) == population(year, "EAK")
+    outside = {code for code, _ in totals if not code.isdigit()}
+    assert len(outside) == 3  # Svalbard, continental shelf and "Rest" rows are present, and empty:
+    assert sum(v for (code, _), v in totals.items() if code in outside) == 0
+    municipalities = {code for code, _ in totals} - outside
+    assert len(municipalities) == (5 if year == 2024 else 4)
+    for code in municipalities:  # the shipped package data was built from the full files
+        assert sum(v for (c, _), v in totals.items() if c == code) == population(year, code), code
+    assert sum(v for (c, _), v in totals.items() if c == "0301") == {2020: 693_494, 2023: 709_037,
+                                                                   2024: 717_710}[year]  # summed from the full files
 
 
-@needs_shared
 def test_oslo_districts_plus_rest_make_oslo() -> None:
-    rows = read_population_file(SHARED_DATA / "population" / "Personerward2024.csv")
+    rows = read_population_file(POPULATION / "Personerward2024.csv")
     total = sum(r.persons for r in rows if r.region.startswith("030100aa"))
     unknown = sum(r.persons for r in rows if r.region.startswith("030199a "))
     districts = sum(population(2024, f"0301{n:02d}") for n in range(1, 18))
     assert total == population(2024, "0301") == districts + unknown
+    assert (districts, unknown) == (716_261, 1_449)  # docs/reference-data.md, from the full table 10826

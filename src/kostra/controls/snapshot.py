@@ -37,7 +37,8 @@ from kostra.errors import UnknownYear
 from kostra.intake.fixedwidth import parse_records, read_lines
 from kostra.intake.layouts import load_layout
 from kostra.reference import regions
-from kostra.store.models import Attachment, Edit, PopulationCount, RegionMembership, RegisterValue, Submission
+from kostra.reference.grouping import grouping_in_database
+from kostra.store.models import Attachment, Edit, PopulationCount, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
 __all__ = ["FORM5", "LastYear", "Snapshot", "UnitInfo", "accounts_frame", "load_snapshot"]
@@ -166,14 +167,11 @@ def _municipalities_of(year: int) -> list[str]:
         return []
 
 
-def _kostra_groups(session: Session, year: int) -> dict[str, str]:
-    """Municipality → EKG## of the newest year ≤ ``year`` that has KOSTRA groups (empty when none)."""
-    newest = session.scalar(select(func.max(RegionMembership.year)).where(
-        RegionMembership.aggregate_code.like("EKG%"), RegionMembership.year <= year))
-    if newest is None:
-        return {}
-    return dict(session.execute(select(RegionMembership.region_code, RegionMembership.aggregate_code).where(
-        RegionMembership.year == newest, RegionMembership.aggregate_code.like("EKG%"))).all())
+def _kostra_groups(session: Session, year: int) -> Mapping[str, str]:
+    """Municipality → EKG## in force for ``year`` (``kostra.reference.grouping``, the one source): official
+    once loaded from KLASS, else the APPROXIMATION; empty when the database holds no reference data."""
+    grouping = grouping_in_database(session, year)
+    return {} if grouping is None else grouping.groups
 
 
 # --- population and registers ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from kostra.followup.stale import StaleEditView, stale_rows
 from kostra.followup.status import StatusBoard, StatusRow, county_of, status_board
 from kostra.followup.values import FormValues, edit_key, year_values
 from kostra.reference import regions
+from kostra.reference.grouping import grouping_in_database
 from kostra.reporting.submissions import FormStatus
 from kostra.store.models import OutboxMessage, Unit
 
@@ -249,6 +250,8 @@ class UnitPage(BaseModel):
     unit_name: str
     unit_kind: str
     county: str
+    kostra_group: str | None = None  # EKG## of the unit's municipality, when reference data is loaded
+    grouping: str | None = None      # "official" (loaded from KLASS) or "approximation"
     email: str | None
     forms: list[FormView]
     institutions: list[Choice]
@@ -314,9 +317,12 @@ def unit_page(session: Session, year: int, unit_code: str, *, error: str | None 
                             channel_nb=_channel_label(c.channel, 0), channel_en=_channel_label(c.channel, 1),
                             person=c.person, form_id=c.form_id, summary=c.summary, follow_up_on=c.follow_up_on)
                 for c in contacts_of(session, year, unit_code)]
+    grouping = grouping_in_database(session, year)
+    municipality = unit.code if unit.kind == "municipality" else unit.municipality_code
     return UnitPage(
         year=year, unit_code=unit.code, unit_name=unit.name, unit_kind=unit.kind, county=county_of(unit),
-        email=unit.email, forms=forms, contacts=contacts,
+        kostra_group=grouping.group_of(municipality) if grouping and municipality else None,
+        grouping=grouping.source.value if grouping else None, email=unit.email, forms=forms, contacts=contacts,
         institutions=[Choice(code=i.code, label_nb=i.name, label_en=i.name) for i in institutions],
         reasons=[Choice(code=code.value, label_nb=nb, label_en=en) for code, (nb, en) in REASON_LABELS.items()],
         channels=[Choice(code=ch.value, label_nb=nb, label_en=en) for ch, (nb, en) in CHANNEL_LABELS.items()],

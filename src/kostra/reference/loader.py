@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from kostra.reference.datafiles import district_frame, membership_rows, municipality_frame
+from kostra.reference.grouping import GroupingSource, kostra_grouping
 from kostra.reference.regions import regions
 from kostra.reference.regions import years as region_years
 from kostra.store.models import PopulationCount, ReferenceLoad, Region, RegionMembership
@@ -17,7 +18,7 @@ __all__ = ["SOURCES", "load_reference_into_database"]
 
 SOURCES = {
     "regions": "11CF layouts KOMMNR_KVP_KOMM (statisticsnorway/kostra-kontrollprogram, MIT); KOSTRA groups are an "
-               "APPROXIMATION",
+               "APPROXIMATION unless loaded from KLASS (kostra reference load-groups)",
     "population": "SSB tables 07459 and 10826 via niphr/csdata (data © SSB, CC BY 4.0)",
 }
 _BATCH = 5_000
@@ -56,9 +57,14 @@ def _load_regions(session: Session, year: int) -> int:
 
 
 def _load_memberships(session: Session, year: int) -> int:
+    official = kostra_grouping(session, year)
     session.execute(delete(RegionMembership).where(RegionMembership.year == year))
     rows = [{"year": y, "region_code": code, "aggregate_code": aggregate}
             for y, code, aggregate in membership_rows() if y == year]
+    if official.source is GroupingSource.OFFICIAL:  # a loaded KLASS grouping outlives a reload of the shipped data
+        rows = [r for r in rows if not r["aggregate_code"].startswith("EKG")]
+        rows += [{"year": year, "region_code": code, "aggregate_code": group}
+                 for code, group in official.groups.items()]
     session.execute(RegionMembership.__table__.insert(), rows)
     return len(rows)
 

@@ -9,12 +9,12 @@ import polars as pl
 import yaml
 
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry
-from tests.shared import LAYOUTS
+from tests.paths import package_layout
 
 
 @cache
 def layout(form: str, year: int) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((LAYOUTS / f"file_description_{form}_{year}.yaml").read_text("utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load(package_layout(form, year).read_text("utf-8"))
     return loaded
 
 

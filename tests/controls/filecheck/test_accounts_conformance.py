@@ -8,7 +8,7 @@ import pytest
 
 from kostra.controls.filecheck.accounts import check_accounts, rules_for
 from kostra.controls.filecheck.model import CheckArguments, Severity
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 from .test_accounts_frames import frame_of
 

@@ -7,7 +7,7 @@ from collections import Counter
 from kostra.controls.filecheck.engine import check_file
 from kostra.controls.filecheck.model import CheckArguments, Severity
 from kostra.demo.generate_accounts import generate
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 
 def test_0g_through_the_engine() -> None:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kostra.web.api_check import MAX_UPLOAD_BYTES, router
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 FIELDS = {"form": "52AF", "year": "2025", "region": "667200"}
 

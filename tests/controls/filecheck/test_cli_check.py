@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from kostra.cli import cli
 from kostra.demo.generate_famvern import generate
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 BASE = ["check", "--form", "52AF", "--year", "2025", "--region", "667200"]
 

@@ -12,7 +12,7 @@ from kostra.controls.filecheck.engine import argument_problems, check_file
 from kostra.controls.filecheck.model import CheckArguments, Severity
 from kostra.controls.filecheck.report import Report
 from kostra.demo.generate_famvern import generate
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 ARGS_52AF = CheckArguments("52AF", 2025, "667200")
 

@@ -12,7 +12,7 @@ from kostra.controls.filecheck.engine import check_file
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry, Severity
 from kostra.demo.generate_famvern import generate
 from kostra.intake.layouts import load_layout
-from tests.shared import SAMPLES
+from tests.paths import SAMPLES
 
 YEAR = 2025
 REGIONS = {"52AF": "667200", "52BF": "667400", "53F": "500000", "55F": "030000"}
