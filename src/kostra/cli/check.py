@@ -8,7 +8,6 @@ import sys
 import click
 
 from kostra.cli.output import format_option, year_option
-from kostra.controls.filecheck.model import CheckArguments
 
 __all__ = ["check"]
 
@@ -38,6 +37,7 @@ def check(form: str, year: int, region: str, orgnr: str | None, quarter: str | N
     submission, or unusable arguments.
     """
     from kostra.controls.filecheck.engine import check_file, validate_arguments
+    from kostra.controls.filecheck.model import CheckArguments
 
     args = CheckArguments(form=form.strip().upper(), year=year, region=region.strip(), orgnrs=_orgnrs(orgnr),
                           quarter=quarter, has_data=not no_data)

@@ -5,24 +5,29 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
-from kostra.demo.builder import DEFAULT_YEAR, DemoOptions, DemoStep, Progress, build_demo
-from kostra.settings import Settings
+from kostra.cli.choices import DEMO_DEFAULT_YEAR
+from kostra.cli.context import pass_settings
+
+if TYPE_CHECKING:
+    from kostra.demo.builder import DemoStep, Progress
+    from kostra.settings import Settings
 
 __all__ = ["demo"]
 
 
 @click.command()
-@click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="Statistics year to build.")
+@click.option("--year", type=int, default=DEMO_DEFAULT_YEAR, show_default=True, help="Statistics year to build.")
 @click.option("--seed", type=int, default=2025, show_default=True, help="Seed for the synthetic data.")
 @click.option("--units", "limit_units", type=click.IntRange(min=1), default=None,
               help="Only this many municipalities (plus Oslo, 3401 and district 030102), for a quick build.")
 @click.option("--no-serve", is_flag=True, help="Only build the database; do not start the web app.")
 @click.option("--host", default=None, help="Address for the web app (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port for the web app (default 8000).")
-@click.pass_obj
+@pass_settings
 def demo(settings: Settings, year: int, seed: int, limit_units: int | None, no_serve: bool, host: str | None,
          port: int | None) -> None:
     """Build a demonstration year on an embedded database, then serve it.
@@ -31,6 +36,7 @@ def demo(settings: Settings, year: int, seed: int, limit_units: int | None, no_s
     reference data and the synthetic reporting year, and starts the web app on
     http://127.0.0.1:8000. The same --seed always gives the same data.
     """
+    from kostra.demo.builder import DemoOptions, build_demo
     from kostra.reference import years as reference_years
 
     valid = reference_years()
