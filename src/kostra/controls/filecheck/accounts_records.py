@@ -32,7 +32,7 @@ def _rule(name: str, severity: Severity, condition: Condition, message: Callable
         rows = prepared(frame, args).filter(expr)
         return per_record(name, severity_of(args) if severity_of else severity, rows, message(args))
 
-    return FileRule(name=name, severity=severity, check=check)
+    return FileRule(name=name, severity=severity, check=check, screen=lambda args, _columns: condition(args))
 
 
 def _quoted(prefix: str, column: str, suffix: str) -> pl.Expr:

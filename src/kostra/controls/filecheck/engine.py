@@ -141,13 +141,46 @@ def _run_content_rules(
 
 def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
     entries: list[ReportEntry] = []
-    for rule in rules:
+    quiet = _screened_out(rules, records, args)
+    for index, rule in enumerate(rules):
+        if index in quiet:
+            continue
         try:
             entries.extend(rule.check(records, args))
         except Exception as error:  # recorded as broken; the other rules still run
             log.exception("rule %r failed", rule.name)
             entries.append(_broken_entry(rule.name, error))
     return entries
+
+
+def _screened_out(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> set[int]:
+    """Indexes of the rules whose screen says they report nothing here (see ``FileRule.screen``).
+
+    All screens are evaluated in one query. A screen that fails to build, or a query that fails, screens
+    nothing out: the rule's own ``check`` then runs and reports its problem as usual.
+    """
+    columns = frozenset(records.columns)
+    quiet: set[int] = set()
+    probes: dict[str, pl.Expr] = {}
+    for index, rule in enumerate(rules):
+        if rule.screen is None:
+            continue
+        try:
+            expr = rule.screen(args, columns)
+        except Exception:
+            continue
+        if expr is None:
+            quiet.add(index)
+        else:
+            probes[str(index)] = expr.fill_null(False).any()
+    if not probes:
+        return quiet
+    try:
+        found = records.select(**probes).row(0, named=True)
+    except Exception:
+        log.debug("rule screens failed; every rule runs", exc_info=True)
+        return quiet
+    return quiet | {int(key) for key, hit in found.items() if not hit}
 
 
 def _broken_entry(name: str, error: Exception) -> ReportEntry:

@@ -108,7 +108,12 @@ def record_rule(name: str, severity: Severity, when: Predicate, message: Callabl
             return []
         return flag(records, when(context), name, severity, message(context))
 
-    return FileRule(name=name, severity=severity, check=check)
+    def screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
+        if any(column not in columns for column in needs):
+            return None
+        return when(RuleContext(args, columns))
+
+    return FileRule(name=name, severity=severity, check=check, screen=screen)
 
 
 def quoted(name: str) -> pl.Expr:
