@@ -42,8 +42,7 @@ def check(form: str, year: int, region: str, orgnr: str | None, quarter: str | N
     args = CheckArguments(form=form.strip().upper(), year=year, region=region.strip(), orgnrs=_orgnrs(orgnr),
                           quarter=quarter, has_data=not no_data)
     validate_arguments(args)
-    data = file.read()
-    report = check_file(data, args)
+    report = check_file(file.read(), args)  # no name for the bytes: check_file frees them once split into lines
     if output_format == "json":
         # No indent: only then does json use its C encoder (a 500 000-line file may give 10^5 entries)
         click.echo(json.dumps(report.to_json_dict(), ensure_ascii=False))
