@@ -237,6 +237,10 @@ def _fixed(value: object, field: dict[str, Any], size: int, n: int) -> list[str]
     """The values of one field as exact-width strings (integers right-justified, dates by pattern)."""
     if isinstance(value, str):
         return [value.ljust(size)[:size]] * n
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuU":  # the common case: no per-value type test
+        if value.dtype.kind == "U":
+            return [v.ljust(size)[:size] for v in value.tolist()]
+        return [str(v).rjust(size) for v in value.tolist()]
     values = value.tolist() if isinstance(value, np.ndarray) else list(value)  # type: ignore[call-overload]
     if field.get("dataType") == "DATE_TYPE" or any(isinstance(v, date) for v in values):
         pattern = "%d%m%Y" if size == 8 else "%d%m%y"
