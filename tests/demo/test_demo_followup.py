@@ -11,12 +11,14 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from kostra.demo.builder import DemoOptions, build_demo
-from kostra.demo.followup import demo_today
+from kostra.demo.followup import STATISTICIAN, demo_today
 from kostra.demo.seeded import seeded_errors
+from kostra.followup.approval import approve, current_approval
+from kostra.followup.errors import FollowupRefused
 from kostra.followup.status import status_board
 from kostra.followup.values import year_values
 from kostra.settings import Settings
-from kostra.store.models import Approval, Contact, ControlResult, Edit, OutboxMessage, Submission
+from kostra.store.models import Approval, AuditEvent, Contact, ControlResult, Edit, OutboxMessage, Submission
 
 OPTIONS = DemoOptions(year=2025, seed=7, limit_units=6, always_units=("3401", "030102"))
 
@@ -63,6 +65,22 @@ def test_only_clean_submitted_forms_are_approved(session: Session) -> None:
             ControlResult.unit_code == approval.unit_code, ControlResult.form_id == approval.form_id,
             ControlResult.outcome == "fail"))
         assert list(hits) == []
+
+
+def test_demo_approvals_are_in_force_and_audited_as_the_service_does(session: Session) -> None:
+    """The demo stores its approvals in bulk; the approval service must see them as its own."""
+    approvals = list(session.scalars(select(Approval)))
+    for approval in approvals:
+        assert current_approval(session, 2025, approval.form_id, approval.unit_code) == approval
+        assert approval.approved and approval.created_by == "statistiker"
+        submission = session.get(Submission, approval.submission_id)
+        assert submission is not None
+        event = session.scalars(select(AuditEvent).where(
+            AuditEvent.object_ref == f"2025/{approval.form_id}/{approval.unit_code}/v{submission.version}",
+            AuditEvent.action == "approval.approve")).one()
+        assert event.actor == "statistiker" and json.loads(event.detail_json) == {"receipt": submission.receipt_id}
+    with pytest.raises(FollowupRefused):  # approving again is refused: the service finds the approval in force
+        approve(session, STATISTICIAN, year=2025, form_id=approvals[0].form_id, unit_code=approvals[0].unit_code)
 
 
 def test_reminders_go_to_demo_addresses_for_every_missing_form(session: Session) -> None:

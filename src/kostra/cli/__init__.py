@@ -14,14 +14,15 @@ import click
 
 from kostra import __version__
 from kostra.errors import KostraError
-from kostra.settings import Settings
 
 __all__ = ["main"]
 
 log = logging.getLogger("kostra")
 
 # (module, attribute) of each sub-command, imported lazily so `kostra --help` stays fast
-# and a step's heavy dependencies load only when that step runs.
+# and a step's heavy dependencies load only when that step runs. `--help` lists every command's
+# short help and so imports every module here: they import services only inside their commands
+# (tests/cli/test_cli_imports.py).
 COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("kostra.cli.db", "db"),
     "demo": ("kostra.cli.demo", "demo"),
@@ -86,8 +87,7 @@ def _module_exists(module_name: str) -> bool:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kostra")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """KOSTRA: municipality–state reporting to Statistics Norway.
 
     Reference data, file controls, forms, follow-up and publication, on SQLite by default
@@ -95,7 +95,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings()
+    # The settings are built when a command first asks for them (kostra.cli.context.settings_of),
+    # so that --help does not pay for reading the environment.
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,6 @@ import sys
 import click
 
 from kostra.cli.output import format_option, year_option
-from kostra.controls.filecheck.model import CheckArguments
 
 __all__ = ["check"]
 
@@ -38,12 +37,12 @@ def check(form: str, year: int, region: str, orgnr: str | None, quarter: str | N
     submission, or unusable arguments.
     """
     from kostra.controls.filecheck.engine import check_file, validate_arguments
+    from kostra.controls.filecheck.model import CheckArguments
 
     args = CheckArguments(form=form.strip().upper(), year=year, region=region.strip(), orgnrs=_orgnrs(orgnr),
                           quarter=quarter, has_data=not no_data)
     validate_arguments(args)
-    data = file.read()
-    report = check_file(data, args)
+    report = check_file(file.read(), args)  # no name for the bytes: check_file frees them once split into lines
     if output_format == "json":
         # No indent: only then does json use its C encoder (a 500 000-line file may give 10^5 entries)
         click.echo(json.dumps(report.to_json_dict(), ensure_ascii=False))

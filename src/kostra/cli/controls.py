@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from kostra.cli.context import pass_settings
 from kostra.cli.output import format_option, render, year_option
-from kostra.controls.reports import run_notes
-from kostra.controls.runs import STAGES, latest_run, run_controls
 from kostra.errors import NotFound, UsageError
-from kostra.settings import Settings
-from kostra.store import create_engine_for, session_factory
-from kostra.store.models import ControlResult, ControlRun
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kostra.settings import Settings
+    from kostra.store.models import ControlRun
 
 __all__ = ["controls"]
 
@@ -28,6 +28,8 @@ def controls() -> None:
 
 
 def _sessions(settings: Settings) -> Any:
+    from kostra.store import create_engine_for, session_factory
+
     engine = create_engine_for(settings.effective_database_url)
     return engine, session_factory(engine)
 
@@ -36,9 +38,11 @@ def _sessions(settings: Settings) -> Any:
 @year_option()
 @click.option("--form", "form_id", default=None, help="Only the rules and checks of this form (e.g. 5, PSYK).")
 @format_option("table", "json")
-@click.pass_obj
+@pass_settings
 def run(settings: Settings, year: int, form_id: str | None, output_format: str) -> None:
     """Run every rule and statistical check of YEAR over all units and store the results."""
+    from kostra.controls.runs import STAGES, run_controls
+
     if form_id is not None:
         from kostra.catalog.forms import load_catalog
 
@@ -59,6 +63,8 @@ def run(settings: Settings, year: int, form_id: str | None, output_format: str) 
 
 
 def _run_output(session: Session, run: ControlRun, output_format: str) -> str:
+    from kostra.controls.reports import run_notes
+
     summary = [e for e in json.loads(run.summary_json) if "rule" in e]
     notes = run_notes(run.summary_json)
     head = {"id": run.id, "year": run.year, "form": run.form_id, "started_by": run.started_by,
@@ -76,6 +82,10 @@ def _run_output(session: Session, run: ControlRun, output_format: str) -> str:
 
 
 def _hits(session: Session, run_id: int) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from kostra.store.models import ControlResult
+
     rows = session.scalars(select(ControlResult).where(ControlResult.run_id == run_id,
                                                        ControlResult.outcome == "fail").order_by(
         ControlResult.score.desc().nulls_last(), ControlResult.rule, ControlResult.unit_code))
@@ -88,9 +98,10 @@ def _hits(session: Session, run_id: int) -> list[dict[str, Any]]:
 @controls.command("recall")
 @year_option()
 @format_option("table", "json")
-@click.pass_obj
+@pass_settings
 def recall(settings: Settings, year: int, output_format: str) -> None:
     """Seeded demo errors found by the latest control run of YEAR: recall per kind, precision of the hits."""
+    from kostra.controls.runs import latest_run
     from kostra.demo.recall import recall_of_run
     from kostra.demo.seeded import seeded_errors
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from kostra.cli.context import pass_settings
 from kostra.cli.output import format_option, render, year_option
 from kostra.errors import UsageError
-from kostra.settings import Settings
+
+if TYPE_CHECKING:
+    from kostra.settings import Settings
 
 __all__ = ["dataset"]
 
@@ -44,7 +48,7 @@ def _by() -> str:
               help="csv, json (a list of objects) or parquet.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: standard output).")
-@click.pass_obj
+@pass_settings
 def export(settings: Settings, year: int, as_of: str | None, approved_only: bool, forms: tuple[str, ...],
            units: tuple[str, ...], output_format: str, output: Path | None) -> None:
     """Every value of YEAR with its status (reported, edited, nil, not_applicable, missing, …), the submission
@@ -76,7 +80,7 @@ def export(settings: Settings, year: int, as_of: str | None, approved_only: bool
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Freeze what was known at the end of this day.")
 @click.option("--approved-only", is_flag=True, help="Only approved versions.")
 @click.option("--by", "by", default=None, help="Who freezes it (default: your login name).")
-@click.pass_obj
+@pass_settings
 def freeze(settings: Settings, year: int, label: str, as_of: str | None, approved_only: bool,
            by: str | None) -> None:
     """Store an immutable snapshot of YEAR's values: a read-only Parquet file under KOSTRA_HOME and its
@@ -100,7 +104,7 @@ def freeze(settings: Settings, year: int, label: str, as_of: str | None, approve
 @dataset.command("snapshots")
 @year_option(required=False, help_text="Only the snapshots of this year.")
 @format_option()
-@click.pass_obj
+@pass_settings
 def snapshots(settings: Settings, year: int | None, output_format: str) -> None:
     """The frozen snapshots: label, rows, SHA-256, who froze them and when."""
     from kostra.cli.status import database_session

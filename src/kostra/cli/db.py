@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from kostra.settings import Settings
-from kostra.store import upgrade as upgrade_schema
+from kostra.cli.context import pass_settings
+
+if TYPE_CHECKING:
+    from kostra.settings import Settings
 
 __all__ = ["db"]
 
@@ -17,9 +21,11 @@ def db() -> None:
 
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
-@click.pass_obj
+@pass_settings
 def upgrade(settings: Settings, revision: str) -> None:
     """Create the schema, or upgrade it to the newest revision."""
+    from kostra.store import upgrade as upgrade_schema
+
     settings.ensure_home()
     url = settings.effective_database_url
     upgrade_schema(url, revision)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kostra.catalog.burden import unit_minutes
-from kostra.catalog.form_models import Condition
-from kostra.catalog.forms import DEFINITIONS_ROOT, Catalog, available_years, load_catalog, load_catalog_from
 from kostra.cli import KostraClickException
 from kostra.cli.output import format_option, render, year_option
 from kostra.errors import KostraError
+
+if TYPE_CHECKING:
+    from kostra.catalog.form_models import Condition
+    from kostra.catalog.forms import Catalog
 
 __all__ = ["definitions"]
 
@@ -22,6 +24,8 @@ def definitions() -> None:
 
 
 def _catalog(year: int, root: Path | None = None) -> Catalog:
+    from kostra.catalog.forms import load_catalog, load_catalog_from
+
     try:
         return load_catalog(year) if root is None else load_catalog_from(root, year)
     except KostraError as error:
@@ -34,6 +38,8 @@ def _catalog(year: int, root: Path | None = None) -> Catalog:
               help="Definitions folder holding <year>/forms (default: the packaged definitions).")
 def check(year: int | None, root: Path | None) -> None:
     """Load and validate every form definition; exit 2 naming file, item and line on the first error."""
+    from kostra.catalog.forms import DEFINITIONS_ROOT, available_years
+
     years = (year,) if year is not None else available_years(root)
     if not years:
         raise KostraClickException(f"no form definitions found in {root or 'the package'}")
@@ -74,6 +80,8 @@ def _check_rules(catalog: Catalog, folder: Path) -> int:
 @format_option()
 def forms(year: int, output_format: str) -> None:
     """List the forms of a year with deadline, field count and estimated minutes per unit."""
+    from kostra.catalog.burden import unit_minutes
+
     rows = [
         {
             "form": f.id,

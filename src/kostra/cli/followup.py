@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kostra.access.roles import Principal
-from kostra.access.users import principal_of
+from kostra.cli.choices import CONTACT_CHANNELS, REASON_CODES
 from kostra.cli.output import format_option, render, year_option
 from kostra.cli.status import database_session, settings_of
 from kostra.errors import UsageError
-from kostra.followup.approval import approve as approve_form
-from kostra.followup.approval import withdraw_approval
-from kostra.followup.audit import value_trail
-from kostra.followup.contacts import Channel, add_contact, contacts_of
-from kostra.followup.edits import ReasonCode, edit_value
-from kostra.followup.quality import quality_indicators
-from kostra.followup.reminders import SendResult, send_outbox, write_reminders
-from kostra.followup.reminders import outbox as outbox_messages
-from kostra.store.models import User
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kostra.access.roles import Principal
+    from kostra.followup.reminders import SendResult
 
 __all__ = ["followup"]
 
@@ -29,6 +24,11 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _actor(session: Session, username: str) -> Principal:
+    from sqlalchemy import select
+
+    from kostra.access.users import principal_of
+    from kostra.store.models import User
+
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     if user is None:
         raise UsageError(f"no active user {username!r}: --actor must name a statistician's user name")
@@ -52,6 +52,8 @@ def followup() -> None:
 def reminders(ctx: click.Context, year: int, today: datetime, form_id: str | None, send: bool) -> None:
     """Write deadline reminders to the outbox for every unit still missing a form (7 days before the
     deadline, on the deadline, 7 days after); a reminder is never written twice."""
+    from kostra.followup.reminders import send_outbox, write_reminders
+
     settings = settings_of(ctx)
     with database_session(settings) as session:
         result = write_reminders(session, year, today.date(), settings, form_id=form_id)
@@ -75,6 +77,8 @@ def _report_sending(result: SendResult) -> None:
 @click.pass_context
 def send(ctx: click.Context, year: int | None) -> None:
     """Send the outbox's unsent messages by SMTP (KOSTRA_SMTP_HOST, KOSTRA_SMTP_PORT, KOSTRA_MAIL_FROM)."""
+    from kostra.followup.reminders import send_outbox
+
     settings = settings_of(ctx)
     with database_session(settings) as session:
         _report_sending(send_outbox(session, settings, year=year))
@@ -87,6 +91,8 @@ def send(ctx: click.Context, year: int | None) -> None:
 @click.pass_context
 def outbox(ctx: click.Context, year: int, unsent: bool, output_format: str) -> None:
     """List the outbox: reminders and other messages to the units, newest first."""
+    from kostra.followup.reminders import outbox as outbox_messages
+
     with database_session(settings_of(ctx)) as session:
         rows = [{"id": m.id, "created_at": m.created_at, "form": m.form_id, "unit": m.unit_code, "kind": m.kind,
                  "recipient": m.recipient or "(no e-mail address)", "subject": m.subject, "sent_at": m.sent_at,
@@ -98,7 +104,7 @@ def outbox(ctx: click.Context, year: int, unsent: bool, output_format: str) -> N
 @followup.command("contact")
 @year_option()
 @click.option("--unit", "unit_code", required=True, help="The unit's code (4 or 6 digits, or orgnr).")
-@click.option("--channel", type=click.Choice([c.value for c in Channel]), required=True)
+@click.option("--channel", type=click.Choice(CONTACT_CHANNELS), required=True)
 @click.option("--summary", required=True, help="What was said or agreed.")
 @click.option("--person", default="", help="Who the office spoke with.")
 @click.option("--form", "form_id", help="The form the contact was about.")
@@ -108,6 +114,8 @@ def outbox(ctx: click.Context, year: int, unsent: bool, output_format: str) -> N
 def contact(ctx: click.Context, year: int, unit_code: str, channel: str, summary: str, person: str,
             form_id: str | None, follow_up: datetime | None, actor: str) -> None:
     """Add an entry to a unit's contact log."""
+    from kostra.followup.contacts import add_contact
+
     with database_session(settings_of(ctx)) as session:
         entry = add_contact(session, _actor(session, actor), year=year, unit_code=unit_code, channel=channel,
                             summary=summary, person=person, form_id=form_id,
@@ -122,6 +130,8 @@ def contact(ctx: click.Context, year: int, unit_code: str, channel: str, summary
 @click.pass_context
 def contacts(ctx: click.Context, year: int, unit_code: str, output_format: str) -> None:
     """List a unit's contact log, newest first."""
+    from kostra.followup.contacts import contacts_of
+
     with database_session(settings_of(ctx)) as session:
         rows = [{"at": c.created_at, "by": c.created_by, "channel": c.channel, "person": c.person, "form": c.form_id,
                  "summary": c.summary, "follow_up_on": c.follow_up_on} for c in contacts_of(session, year, unit_code)]
@@ -134,7 +144,7 @@ def contacts(ctx: click.Context, year: int, unit_code: str, output_format: str) 
 @click.option("--unit", "unit_code", required=True)
 @click.option("--field", required=True, help="Field name or id, or a table cell as table[row].column.")
 @click.option("--value", required=True, help="The new value, written as in the form (1 234,5; ja/nei; codes).")
-@click.option("--reason", help=f"Reason code: {', '.join(c.value for c in ReasonCode)}.")
+@click.option("--reason", help=f"Reason code: {', '.join(REASON_CODES)}.")
 @click.option("--comment", default="", help="Why the value was changed (required with OTHER).")
 @click.option("--control-result", "control_result_id", type=int, help="The control result that led to the edit.")
 @click.option("--actor", required=True, help=ACTOR_HELP)
@@ -142,6 +152,8 @@ def contacts(ctx: click.Context, year: int, unit_code: str, output_format: str) 
 def edit(ctx: click.Context, year: int, form_id: str, unit_code: str, field: str, value: str, reason: str | None,
          comment: str, control_result_id: int | None, actor: str) -> None:
     """Edit a reported value; the reported value is kept, the edit has a reason code, a comment, who and when."""
+    from kostra.followup.edits import edit_value
+
     with database_session(settings_of(ctx)) as session:
         stored = edit_value(session, _actor(session, actor), year=year, form_id=form_id, unit_code=unit_code,
                             field=field, value=value, reason=reason, comment=comment,
@@ -161,6 +173,9 @@ def edit(ctx: click.Context, year: int, form_id: str, unit_code: str, field: str
 def approve(ctx: click.Context, year: int, form_id: str, unit_code: str, comment: str, withdraw: bool,
             actor: str) -> None:
     """Approve the latest submitted version of a unit's form, or withdraw the approval."""
+    from kostra.followup.approval import approve as approve_form
+    from kostra.followup.approval import withdraw_approval
+
     with database_session(settings_of(ctx)) as session:
         principal = _actor(session, actor)
         if withdraw:
@@ -180,6 +195,8 @@ def approve(ctx: click.Context, year: int, form_id: str, unit_code: str, comment
 @click.pass_context
 def trail(ctx: click.Context, year: int, form_id: str, unit_code: str, field: str, output_format: str) -> None:
     """The audit trail of one value: submitted versions, edits, approvals, and the value in force."""
+    from kostra.followup.audit import value_trail
+
     with database_session(settings_of(ctx)) as session:
         history = value_trail(session, year, form_id, unit_code, field)
     rows = [{"at": e.at, "event": e.kind, "value": e.value, "by": e.by, "version": e.version, "receipt": e.receipt,
@@ -195,6 +212,8 @@ def trail(ctx: click.Context, year: int, form_id: str, unit_code: str, field: st
 @click.pass_context
 def quality(ctx: click.Context, year: int, form_id: str | None, output_format: str) -> None:
     """Quality indicators per form: response rate, share edited, hit rate and hit accuracy."""
+    from kostra.followup.quality import quality_indicators
+
     with database_session(settings_of(ctx)) as session:
         rows = [q.as_dict() for q in quality_indicators(session, year, form_id)]
     for row in rows:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from kostra.cli.output import format_option, render
-from kostra.intake.identifiers import validate
 
 __all__ = ["identifiers"]
 
@@ -22,6 +21,8 @@ def identifiers() -> None:
 @format_option()
 def validate_command(value: str, kind: str, output_format: str) -> None:
     """Say whether VALUE is a valid identifier and why. Exit code 0 when valid, 2 when not."""
+    from kostra.intake.identifiers import validate
+
     result = validate(value, kind)
     row = {
         "value": result.value,

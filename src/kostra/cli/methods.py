@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kostra.cli.output import format_option, render
-from kostra.controls.statistical.common import MethodResult
 from kostra.errors import UsageError
+
+if TYPE_CHECKING:
+    from kostra.controls.statistical.common import MethodResult
 
 __all__ = ["methods"]
 

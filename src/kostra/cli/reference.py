@@ -12,18 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kostra.cli.choices import MAX_AGE, REGION_LEVELS
+from kostra.cli.context import pass_settings
 from kostra.cli.output import format_option, render
-from kostra.settings import Settings
 
 if TYPE_CHECKING:
     from kostra.reference.grouping import KostraGrouping
+    from kostra.settings import Settings
 
 __all__ = ["reference"]
 
-# Copies of kostra.reference.LEVELS and MAX_AGE, so that the options need not load the reference data
-# (tests/reference/test_reference_cli.py checks that they agree).
-LEVELS = ("kommune", "fylke", "bydel", "fylkeskommune", "kostragruppe", "aggregate")
-MAX_AGE = 105
 _AGE = click.IntRange(0, MAX_AGE)
 _REGION_COLUMNS = ["code", "name", "level", "valid_from", "valid_to"]
 _MUNICIPALITY_COLUMNS = ["code", "name", "county", "county_name", "kostra_group", "grouping", "valid_from",
@@ -37,10 +35,10 @@ def reference_group() -> None:
 
 @reference_group.command("regions")
 @click.option("--year", type=int, required=True, help="Year of the region structure (2020–2026).")
-@click.option("--level", type=click.Choice(LEVELS),
+@click.option("--level", type=click.Choice(REGION_LEVELS),
               help="Only regions of this level; kommune adds each municipality's county and KOSTRA group.")
 @format_option()
-@click.pass_obj
+@pass_settings
 def regions_command(settings: Settings, year: int, level: str | None, output_format: str) -> None:
     """List the regions of a year: municipalities, counties, districts, groups and aggregates.
 
@@ -75,7 +73,7 @@ def regions_command(settings: Settings, year: int, level: str | None, output_for
               help="Highest age included (105 = 105 or older).")
 @click.option("--sex", type=click.Choice(["m", "f"]), help="Only males (m) or females (f); both when left out.")
 @format_option()
-@click.pass_obj
+@pass_settings
 def population_command(settings: Settings, year: int, region_code: str, age_from: int, age_to: int,
                        sex: str | None, output_format: str) -> None:
     """Population on 1 January of a region, for an age band and sex.
@@ -121,7 +119,7 @@ def changes_command(from_year: int, to_year: int, include_unchanged: bool, outpu
 @reference_group.command("load-groups")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, required=True, help="Year whose KOSTRA grouping the file gives (2020–2026).")
-@click.pass_obj
+@pass_settings
 def load_groups_command(settings: Settings, file: Path, year: int) -> None:
     """Load the official KOSTRA groups of YEAR from a KLASS correspondence export (131 → 112).
 

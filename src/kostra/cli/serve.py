@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from kostra.settings import Settings
+from kostra.cli.context import pass_settings
+
+if TYPE_CHECKING:
+    from kostra.settings import Settings
 
 __all__ = ["run_server", "serve"]
 
@@ -21,7 +26,7 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1 or KOSTRA_HOST).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8000 or KOSTRA_PORT).")
-@click.pass_obj
+@pass_settings
 def serve(settings: Settings, host: str | None, port: int | None) -> None:
     """Start the web application on an existing database."""
     run_server(settings, host, port)

@@ -5,26 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import Session
 
+from kostra.cli.choices import FORM_STATUSES
+from kostra.cli.context import settings_of
 from kostra.cli.output import format_option, render, year_option
 from kostra.errors import KostraError
-from kostra.followup.status import status_board
-from kostra.reporting.submissions import FormStatus
-from kostra.settings import Settings
-from kostra.store import create_engine_for, session_factory
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kostra.settings import Settings
 
 __all__ = ["database_session", "settings_of", "status"]
 
 COLUMNS = ("form", "unit", "unit_name", "county", "deadline", "status", "version", "submitted_at", "approved")
-
-
-def settings_of(ctx: click.Context) -> Settings:
-    """The settings built by the ``kostra`` group, or from the environment when a command runs alone."""
-    found = ctx.find_object(Settings)
-    return found if found is not None else Settings()
 
 
 @contextmanager
@@ -33,6 +30,8 @@ def database_session(settings: Settings) -> Iterator[Session]:
 
     Our own errors become one line and exit code 2, also when the command is invoked on its own.
     """
+    from kostra.store import create_engine_for, session_factory
+
     engine = create_engine_for(settings.effective_database_url)
     try:
         with session_factory(engine)() as session:
@@ -52,7 +51,7 @@ def database_session(settings: Settings) -> Iterator[Session]:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Status at the end of this day (YYYY-MM-DD); later submissions do not count.")
 @click.option("--county", help="Only units in this county (two digits, e.g. 34).")
-@click.option("--status", "status_filter", type=click.Choice([s.value for s in FormStatus]),
+@click.option("--status", "status_filter", type=click.Choice(FORM_STATUSES),
               help="Only rows with this status.")
 @click.option("--missing", is_flag=True, help="Only units that have not delivered (not started or draft).")
 @click.option("--counts", is_flag=True, help="Print counts per form and status instead of rows.")
@@ -65,6 +64,9 @@ def status(ctx: click.Context, year: int, form_id: str | None, as_of: datetime |
 
     Example: kostra status --year 2025 --form 11 --as-of 2026-04-19 --missing
     """
+    from kostra.followup.status import status_board
+    from kostra.reporting.submissions import FormStatus
+
     day: date | None = as_of.date() if as_of else None
     with database_session(settings_of(ctx)) as session:
         board = status_board(session, year, form_id=form_id, as_of=day, county=county, status=status_filter)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from kostra.access import admin
+from kostra.cli.choices import UNIT_KINDS
 from kostra.cli.output import format_option, render
 from kostra.cli.users import AdminGroup, cli_actor, database_session
-from kostra.store.models import Unit
+
+if TYPE_CHECKING:
+    from kostra.store.models import Unit
 
 __all__ = ["units"]
 
-_KINDS = click.Choice(list(admin.UNIT_KINDS))
+_KINDS = click.Choice(UNIT_KINDS)
 _COLUMNS = ["code", "kind", "name", "orgnr", "municipality_code", "population", "email", "active"]
 
 
@@ -35,6 +39,8 @@ def units() -> None:
 def list_command(ctx: click.Context, kind: str | None, municipality_code: str | None, query: str | None,
                  inactive: bool | None, output_format: str) -> None:
     """List units by kind and code."""
+    from kostra.access import admin
+
     active = None if inactive is None else not inactive
     with database_session(ctx) as session:
         rows = [_row(u) for u in admin.list_units(session, kind=kind, active=active, query=query,
@@ -58,6 +64,8 @@ def add_command(ctx: click.Context, code: str, kind: str, name: str, orgnr: str 
                 municipality_code: str | None, email: str | None, population: int | None, year: int | None,
                 reason: str) -> None:
     """Create a reporting unit."""
+    from kostra.access import admin
+
     with database_session(ctx) as session:
         unit = admin.add_unit(session, cli_actor(), code=code, kind=kind, name=name, orgnr=orgnr,
                               municipality_code=municipality_code, email=email, population=population,
@@ -78,6 +86,8 @@ def add_command(ctx: click.Context, code: str, kind: str, name: str, orgnr: str 
 def set_command(ctx: click.Context, code: str, name: str | None, orgnr: str | None, municipality_code: str | None,
                 email: str | None, population: str | None, active: bool | None, reason: str) -> None:
     """Change a unit's name, organisation number, municipality, e-mail, population or active state."""
+    from kostra.access import admin
+
     changes: dict[str, object] = {key: value for key, value in (
         ("name", name), ("orgnr", orgnr), ("municipality_code", municipality_code), ("email", email),
         ("population", population), ("active", active)) if value is not None}
@@ -95,6 +105,8 @@ def set_command(ctx: click.Context, code: str, name: str | None, orgnr: str | No
 @click.pass_context
 def deactivate_command(ctx: click.Context, code: str, reason: str) -> None:
     """Deactivate a unit: it no longer reports. Units are never deleted (submissions refer to them)."""
+    from kostra.access import admin
+
     with database_session(ctx) as session:
         was_active = admin.get_unit(session, code).active
         admin.deactivate_unit(session, cli_actor(), code, reason=reason)

@@ -6,21 +6,23 @@ import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import Session
 
-from kostra.access import admin
-from kostra.access.roles import Role
+from kostra.cli.choices import ROLES
+from kostra.cli.context import settings_of
 from kostra.cli.output import format_option, render
 from kostra.errors import KostraError
-from kostra.settings import Settings
-from kostra.store import create_engine_for
-from kostra.store.models import User
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kostra.store.models import User
 
 __all__ = ["AdminGroup", "cli_actor", "database_session", "users"]
 
-_ROLES = click.Choice([r.value for r in Role])
+_ROLES = click.Choice(ROLES)
 _COLUMNS = ["username", "display_name", "role", "unit_code", "email", "active", "created_at"]
 
 
@@ -44,8 +46,11 @@ def cli_actor() -> str:
 @contextmanager
 def database_session(ctx: click.Context) -> Iterator[Session]:
     """A session on the configured database, committed when the command succeeds."""
-    settings = ctx.find_root().obj if isinstance(ctx.find_root().obj, Settings) else Settings()
-    engine = create_engine_for(settings.effective_database_url)
+    from sqlalchemy.orm import Session
+
+    from kostra.store import create_engine_for
+
+    engine = create_engine_for(settings_of(ctx).effective_database_url)
     try:
         with Session(engine) as session:
             yield session
@@ -80,6 +85,8 @@ def users() -> None:
 def list_command(ctx: click.Context, role: str | None, unit_code: str | None, inactive: bool | None,
                  output_format: str) -> None:
     """List users by user name."""
+    from kostra.access import admin
+
     active = None if inactive is None else not inactive
     with database_session(ctx) as session:
         rows = [_row(u) for u in admin.list_users(session, role=role, unit_code=unit_code, active=active)]
@@ -98,6 +105,8 @@ def list_command(ctx: click.Context, role: str | None, unit_code: str | None, in
 def add_command(ctx: click.Context, username: str, role: str, unit_code: str | None, display_name: str,
                 email: str | None, password_stdin: bool, reason: str) -> None:
     """Create a user; the password is prompted for (hidden) or read with --password-stdin."""
+    from kostra.access import admin
+
     password = read_password(password_stdin)
     with database_session(ctx) as session:
         user = admin.add_user(session, cli_actor(), username=username, password=password, role=role,
@@ -118,6 +127,8 @@ def add_command(ctx: click.Context, username: str, role: str, unit_code: str | N
 def set_command(ctx: click.Context, username: str, role: str | None, unit_code: str | None,
                 display_name: str | None, email: str | None, active: bool | None, reason: str) -> None:
     """Change a user's role, unit, name, e-mail or active state (only what is given)."""
+    from kostra.access import admin
+
     changes: dict[str, object] = {key: value for key, value in (
         ("role", role), ("unit_code", unit_code), ("display_name", display_name), ("email", email),
         ("active", active)) if value is not None}
@@ -137,6 +148,8 @@ def set_command(ctx: click.Context, username: str, role: str | None, unit_code: 
 @click.pass_context
 def password_command(ctx: click.Context, username: str, password_stdin: bool, reason: str) -> None:
     """Set a new password for a user (their API tokens stop working)."""
+    from kostra.access import admin
+
     with database_session(ctx) as session:
         admin.get_user(session, username)  # an unknown user fails before the password is asked for
         password = read_password(password_stdin)

@@ -17,10 +17,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from kostra.access import Role, create_user
+from kostra.access import Role
+from kostra.access.users import hash_password
 from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Unit, Validated, validate_values
 from kostra.controls.form_rules import form_rule_problems
@@ -117,22 +118,26 @@ def store_units_and_users(session: Session, units: list[DemoUnit], years: Iterab
                           progress: Progress) -> str:
     """Insert or update the units, then (re)create the demo users with password ``demo``."""
     _clear(session, years, {u.code for u in units})
-    for unit in units:
-        session.merge(UnitRow(code=unit.code, kind=unit.kind, name=unit.name, orgnr=unit.orgnr,
-                              municipality_code=unit.municipality_code, population=unit.population,
-                              email=demo_email(unit.code) if unit.kind != "institution" else None))
-    session.flush()
+    rows = [{"code": unit.code, "kind": unit.kind, "name": unit.name, "orgnr": unit.orgnr,
+             "municipality_code": unit.municipality_code, "population": unit.population,
+             "email": demo_email(unit.code) if unit.kind != "institution" else None} for unit in units]
+    existing = set(session.scalars(select(UnitRow.code)))
+    # In bulk, as session.merge per unit would store them (a query per unit cost seconds)
+    if fresh := [row for row in rows if row["code"] not in existing]:
+        session.execute(insert(UnitRow), fresh)
+    if known := [row for row in rows if row["code"] in existing]:
+        session.execute(update(UnitRow), known)
     reporters = [u for u in units if u.kind != "institution" or u.private]
     total = len(reporters) + len(OFFICE_USERS)
-    for done, unit in enumerate(reporters, start=1):
-        user = create_user(session, username=f"demo-{unit.code}", password=DEMO_PASSWORD, role=Role.REPORTER,
-                           display_name=f"{unit.name} (demo)", unit_code=unit.code, fast_hash=True)
-        user.email = demo_email(unit.code, f"demo-{unit.code}")
-        if done % 25 == 0:
-            progress(done, total)
-    for name, role, display in OFFICE_USERS:
-        create_user(session, username=name, password=DEMO_PASSWORD, role=role, display_name=display,
-                    fast_hash=True)
+    # The rows create_user stores, in bulk and with one hash: every demo user has the documented password
+    # 'demo', so one argon2 hash (its salt shared) serves them all instead of 484 hashes.
+    password_hash = hash_password(DEMO_PASSWORD, fast=True)
+    users = [{"username": f"demo-{unit.code}", "password_hash": password_hash, "role": Role.REPORTER.value,
+              "display_name": f"{unit.name} (demo)", "unit_code": unit.code,
+              "email": demo_email(unit.code, f"demo-{unit.code}")} for unit in reporters]
+    users += [{"username": name, "password_hash": password_hash, "role": role.value, "display_name": display,
+               "unit_code": None, "email": None} for name, role, display in OFFICE_USERS]
+    session.execute(insert(User), users)
     progress(total, total)
     institutions = sum(u.kind == "institution" for u in units)
     return (f"units: {len(units) - institutions} municipalities and districts, {institutions} institutions; "

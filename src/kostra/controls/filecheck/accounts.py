@@ -15,6 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from kostra.controls.filecheck.accounts_codes import CHURCH_FORMS, KONTOKLASSER, lists_for
+from kostra.controls.filecheck.accounts_frame import kept_records as _kept
 from kostra.controls.filecheck.accounts_frame import prepare_records
 from kostra.controls.filecheck.accounts_records import (
     church_record_rules,
@@ -26,7 +27,7 @@ from kostra.controls.filecheck.accounts_sums import church_sum_rules, common_sum
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry
 from kostra.errors import UsageError
 
-__all__ = ["ACCOUNTS_FORMS", "check_accounts", "prepare", "rules_for"]
+__all__ = ["ACCOUNTS_FORMS", "check_accounts", "kept_records", "prepare", "rules_for"]
 
 ACCOUNTS_FORMS: frozenset[str] = frozenset(KONTOKLASSER)
 _CHURCH_COMBINATIONS = ("Kontroll 025 ", "Kontroll 050 ")
@@ -67,6 +68,12 @@ def prepare(records: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
     The frame carries the rules' derived columns too (``accounts_frame.prepared``), computed once here.
     """
     return prepare_records(records, args)
+
+
+def kept_records(args: CheckArguments) -> pl.Expr:
+    """Records whose trimmed ``belop`` is "0" are not controlled (official); the engine leaves them out
+    before cutting the lines into fields, :func:`prepare` for frames given directly."""
+    return _kept()
 
 
 def check_accounts(frame: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:

@@ -23,7 +23,7 @@ from kostra.controls.filecheck.accounts_codes import (
 )
 from kostra.controls.filecheck.model import CheckArguments, ReportEntry, Severity
 
-__all__ = ["lenient", "per_record", "prepare_records", "prepared", "quarter", "sum_of", "total_entry"]
+__all__ = ["kept_records", "lenient", "per_record", "prepare_records", "prepared", "quarter", "sum_of", "total_entry"]
 
 _lock = threading.Lock()
 _cache: list[tuple[pl.DataFrame, str, pl.DataFrame]] = []
@@ -47,11 +47,11 @@ def _prepare(frame: pl.DataFrame, form: str) -> pl.DataFrame:
     inv = classes[1] if len(classes) == 2 else None
     f = pl.col("funksjon_kapittel").str.strip_chars()
     a = pl.col("art_sektor").str.strip_chars()
-    belop = frame["belop"].str.strip_chars()
-    keep = belop != "0"
-    if not keep.all():  # filtering copies every column: only when some record is dropped
-        frame, belop = frame.filter(keep), belop.filter(keep)
+    keep = frame.select(kept_records()).to_series()
+    if not keep.all():  # filtering copies every column: only when some record is dropped (the engine
+        frame = frame.filter(keep)  # drops them from the lines already, see ``kept_records``)
     del keep
+    belop = frame["belop"].str.strip_chars()
     anum = pl.col("anum")
     return (
         frame.lazy()
@@ -70,6 +70,11 @@ def _prepare(frame: pl.DataFrame, form: str) -> pl.DataFrame:
         )
         .collect()
     )
+
+
+def kept_records() -> pl.Expr:
+    """The records the content rules see and count: those whose trimmed ``belop`` is not "0" (official)."""
+    return pl.col("belop").str.strip_chars() != "0"
 
 
 def prepared(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:

@@ -7,6 +7,7 @@ Names, messages and severities follow SSB's control program (``validation/rule/r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import polars as pl
@@ -32,7 +33,11 @@ def _rule(name: str, severity: Severity, condition: Condition, message: Callable
         rows = prepared(frame, args).filter(expr)
         return per_record(name, severity_of(args) if severity_of else severity, rows, message(args))
 
-    return FileRule(name=name, severity=severity, check=check)
+    @functools.lru_cache(maxsize=16)  # the engine keeps the rules of recent arguments (registry.rules_of)
+    def screen(args: CheckArguments, _columns: frozenset[str]) -> pl.Expr | None:
+        return condition(args)
+
+    return FileRule(name=name, severity=severity, check=check, screen=screen)
 
 
 def _quoted(prefix: str, column: str, suffix: str) -> pl.Expr:

@@ -19,11 +19,11 @@ import polars as pl
 
 from kostra.controls.filecheck import generic
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
-from kostra.controls.filecheck.registry import family_of, load_rule_module
+from kostra.controls.filecheck.registry import family_of, load_rule_module, rules_of
 from kostra.controls.filecheck.report import Report, now
 from kostra.errors import UsageError
-from kostra.intake.fixedwidth import parse_records, read_lines
-from kostra.intake.layouts import layout_years, load_layout
+from kostra.intake.fixedwidth import TEXT_COLUMN, parse_records, read_lines
+from kostra.intake.layouts import Layout, layout_years, load_layout
 
 __all__ = ["ArgumentProblem", "argument_problems", "check_file", "validate_arguments"]
 
@@ -85,6 +85,7 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
         return _report(args, entries, 0, started)
     layout = load_layout(args.form, args.year)
     source = read_lines(data)
+    del data  # a caller that passes the bytes without keeping them frees them here (peak memory)
     pre_entries = generic.check_has_attachment(source.content, args)
     pre_rules = 2 if args.form in ("11F", "11CF") else 1
     if not pre_entries:
@@ -93,15 +94,33 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
     if pre_entries:
         return _report(args, tuple(pre_entries), controls, started, encoding=source.encoding)
     encoding = source.encoding
-    holder = [parse_records(source.frame, layout)]
-    del source  # the lines are not needed once cut into fields (peak memory of large files)
     module = load_rule_module(args.form)
+    holder = [parse_records(_kept_lines(source.frame, layout, module, args), layout)]
+    del source  # the lines are not needed once cut into fields (peak memory of large files)
     entries, checked, statistics = _run_content_rules(holder, args, module)
     report = _report(args, tuple(entries), controls + checked, started, encoding=encoding)
     if statistics and report.severity < Severity.ERROR:
         report = _report(args, report.entries, report.number_of_controls, started, statistics,
                          encoding=encoding)
     return report
+
+
+def _kept_lines(lines: pl.DataFrame, layout: Layout, module: ModuleType | None,
+                args: CheckArguments) -> pl.DataFrame:
+    """The lines of the records the content rules see: the module's ``kept_records`` filter, if any.
+
+    The filter is evaluated on just the fields it reads, cut from the lines, so that records left out
+    (accounts: amounts of 0) are never cut into fields and no frame of all fields is copied to drop them.
+    """
+    keep = getattr(module, "kept_records", None)
+    condition = keep(args) if keep is not None else None
+    if condition is None:
+        return lines
+    fields = {field.name: field for field in layout.fields}
+    needed = [pl.col(TEXT_COLUMN).str.slice(fields[name].start, fields[name].size).alias(name)
+              for name in condition.meta.root_names()]
+    kept = lines.lazy().with_columns(needed).select(condition.fill_null(False)).collect().to_series()
+    return lines if kept.all() else lines.filter(kept)
 
 
 def _run_content_rules(
@@ -124,7 +143,7 @@ def _run_content_rules(
             if hasattr(module, "prepare"):
                 prepared = module.prepare(records, args)
                 del records
-            rules.extend(module.rules_for(args))
+            rules.extend(rules_of(module.__name__, args))
         except Exception as error:  # a broken rule module must not hide the generic results
             log.exception("rule module %s failed", module.__name__)
             entries.append(_broken_entry(module.__name__, error))
@@ -141,13 +160,46 @@ def _run_content_rules(
 
 def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
     entries: list[ReportEntry] = []
-    for rule in rules:
+    quiet = _screened_out(rules, records, args)
+    for index, rule in enumerate(rules):
+        if index in quiet:
+            continue
         try:
             entries.extend(rule.check(records, args))
         except Exception as error:  # recorded as broken; the other rules still run
             log.exception("rule %r failed", rule.name)
             entries.append(_broken_entry(rule.name, error))
     return entries
+
+
+def _screened_out(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> set[int]:
+    """Indexes of the rules whose screen says they report nothing here (see ``FileRule.screen``).
+
+    All screens are evaluated in one query. A screen that fails to build, or a query that fails, screens
+    nothing out: the rule's own ``check`` then runs and reports its problem as usual.
+    """
+    columns = frozenset(records.columns)
+    quiet: set[int] = set()
+    probes: dict[str, pl.Expr] = {}
+    for index, rule in enumerate(rules):
+        if rule.screen is None:
+            continue
+        try:
+            expr = rule.screen(args, columns)
+        except Exception:
+            continue
+        if expr is None:
+            quiet.add(index)
+        else:
+            probes[str(index)] = expr.fill_null(False).any()
+    if not probes:
+        return quiet
+    try:
+        found = records.select(**probes).row(0, named=True)
+    except Exception:
+        log.debug("rule screens failed; every rule runs", exc_info=True)
+        return quiet
+    return quiet | {int(key) for key, hit in found.items() if not hit}
 
 
 def _broken_entry(name: str, error: Exception) -> ReportEntry:

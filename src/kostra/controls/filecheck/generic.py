@@ -122,12 +122,25 @@ def _failure_kind(field: FieldDefinition, layout_id: str) -> pl.Expr:
     return expr.otherwise(pl.lit(None, pl.UInt8)).alias(field.name)
 
 
+# Built once per layout: building the ≈ 80 expressions costs more than running them on a small file.
+_EXPRESSIONS: dict[int, tuple[Layout, list[FieldDefinition], list[pl.Expr]]] = {}
+
+
+def _checked_fields(layout: Layout) -> tuple[list[FieldDefinition], list[pl.Expr]]:
+    """The fields 002 checks and their failure-kind expressions (cached; the entry keeps ``layout`` alive)."""
+    cached = _EXPRESSIONS.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        fields = [f for f in layout.fields if f.mandatory or f.data_type != "STRING_TYPE" or f.code_list]
+        cached = (layout, fields, [_failure_kind(f, layout.id) for f in fields])
+        _EXPRESSIONS[id(layout)] = cached
+    return cached[1], cached[2]
+
+
 def _check_file_description(records: pl.DataFrame, layout: Layout) -> list[ReportEntry]:
-    checked = [f for f in layout.fields
-               if f.mandatory or f.data_type != "STRING_TYPE" or f.code_list]
+    checked, expressions = _checked_fields(layout)
     if not checked or records.height == 0:
         return []
-    kinds = records.select([_failure_kind(f, layout.id) for f in checked])
+    kinds = records.select(expressions)
     counts = kinds.null_count().row(0)
     entries: list[ReportEntry] = []
     for field, nulls in zip(checked, counts, strict=True):

@@ -44,6 +44,7 @@ class CheckArguments:
 
 
 RuleFunction = Callable[[pl.DataFrame, CheckArguments], Sequence[ReportEntry]]
+ScreenFunction = Callable[[CheckArguments, frozenset[str]], "pl.Expr | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,16 @@ class FileRule:
     (values as in the file, not trimmed) plus ``line`` (1-based line number, Int64), and returns
     its entries (empty when the file passes). ``name`` is the official display name, e.g.
     ``"Kontroll 013 : Sektor"``.
+
+    ``screen``, when given, tells the engine cheaply whether ``check`` can report anything: called with
+    the arguments and the frame's column names, it returns None when the rule reports nothing on this
+    file, else an expression that is true on every record the rule may report. The engine evaluates the
+    screens of all rules in one pass and calls ``check`` only where a screen holds (a small file then
+    costs one query instead of one per rule); ``check`` alone decides the entries.
     """
 
     name: str
     severity: Severity
     check: RuleFunction
     applies_to: frozenset[str] = field(default_factory=frozenset)
+    screen: ScreenFunction | None = None

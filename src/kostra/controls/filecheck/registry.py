@@ -3,19 +3,23 @@
 Each rule module exposes ``rules_for(args) -> list[FileRule]`` and may expose
 ``statistics(records, args) -> list[dict]`` (appended to the report when nothing blocks submission) and
 ``prepare(records, args) -> pl.DataFrame`` (records the content rules see and count, e.g. accounts drop
-records whose amount is 0). A module that is not installed yet means: generic rules only.
+records whose amount is 0) with ``kept_records(args) -> pl.Expr`` (those records, as a condition on the
+raw fields, which the engine applies to the lines before cutting them into fields).
+A module that is not installed yet means: generic rules only.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import import_module
 from types import ModuleType
 
+from kostra.controls.filecheck.model import CheckArguments, FileRule
 from kostra.intake.layouts import ACCOUNTS_FORMS, FAMVERN_FORMS
 
-__all__ = ["FormFamily", "family_of", "load_rule_module"]
+__all__ = ["FormFamily", "family_of", "load_rule_module", "rules_of"]
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +60,13 @@ def load_rule_module(form: str) -> ModuleType | None:
             raise
         log.info("rule module %s not installed: only generic rules run for %s", family.module, form)
         return None
+
+
+@lru_cache(maxsize=64)
+def rules_of(module_name: str, args: CheckArguments) -> tuple[FileRule, ...]:
+    """``rules_for(args)`` of the rule module, kept for later files with the same arguments.
+
+    Rules are immutable, and building them (with their expressions) costs more than running them on a
+    small file; the demo and the portal check many files with the same form, year and region.
+    """
+    return tuple(import_module(module_name).rules_for(args))

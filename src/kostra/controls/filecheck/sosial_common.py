@@ -8,6 +8,7 @@ Names and severities follow SSB's ``SosialRuleId.kt``; deliberate differences ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -108,7 +109,13 @@ def record_rule(name: str, severity: Severity, when: Predicate, message: Callabl
             return []
         return flag(records, when(context), name, severity, message(context))
 
-    return FileRule(name=name, severity=severity, check=check)
+    @functools.lru_cache(maxsize=16)  # the engine keeps the rules of recent arguments (registry.rules_of)
+    def screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
+        if any(column not in columns for column in needs):
+            return None
+        return when(RuleContext(args, columns))
+
+    return FileRule(name=name, severity=severity, check=check, screen=screen)
 
 
 def quoted(name: str) -> pl.Expr:
