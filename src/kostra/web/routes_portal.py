@@ -137,7 +137,8 @@ def _to_receipt(request: Request, receipt: Submission) -> Response:
 @router.post("/portal/{year}/{form_id}/{unit_code}/upload", dependencies=CSRF)
 async def upload(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                  lang: LangDep, file: Annotated[UploadFile, File()]) -> Response:
-    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang,
+                                   write=True)
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     upload_attachment(session, principal, form=state.form, unit=state.unit, year=year,
                       filename=file.filename or "vedlegg.dat", data=data)
