@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
 PASSWORD = "demo-password"
+# The base URL the apps under test are configured with: TestClient's own, so redirects stay on it.
+TEST_BASE_URL = "http://testserver"
 
 
 def add_units_and_users(session: Session) -> None:
