@@ -44,6 +44,17 @@ def add_units_and_users(session: Session) -> None:
     session.commit()
 
 
+def add_oslo(session: Session) -> None:
+    """Oslo municipality (0301) beside the factory's district Grünerløkka (030102), and a reporter for each."""
+    session.add(Unit(code="0301", kind="municipality", name="Oslo", population=717_000))
+    session.flush()
+    create_user(session, username="demo-0301", password=PASSWORD, role=Role.REPORTER, unit_code="0301",
+                fast_hash=True)
+    create_user(session, username="demo-030102", password=PASSWORD, role=Role.REPORTER, unit_code="030102",
+                fast_hash=True)
+    session.commit()
+
+
 def csrf_of(html: str) -> str:
     """The CSRF token of a page's first form."""
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
