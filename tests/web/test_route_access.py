@@ -38,7 +38,7 @@ class Kind(Enum):
     """Who may reach a route (see docs/security.md, "Roles and what each reaches")."""
 
     PUBLIC = "everyone, logged in or not"
-    AUTH = "logging in and out (tested in test_sessions.py)"
+    AUTH = "logging in and out (tested in test_login_and_sessions.py)"
     PORTAL_HOME = "a logged-in user, sent on to their start page"
     UNIT_READ = "the unit's reporter, statisticians and administrators read the unit's pages"
     FORM_READ = "the unit's reporter (or its municipality's, for an institution), statisticians, administrators read"
@@ -208,19 +208,11 @@ def _client(app: FastAPI, username: str | None) -> dict[str, Any]:
     if username is not None:
         answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf})
         assert answer.status_code == 303, answer.text[:200]
-        page = client.get(answer.headers["location"].removeprefix(TEST_BASE_URL), follow_redirects=True)
-        csrf = csrf_of(page.text) if 'name="csrf_token"' in page.text else client.cookies.get("kostra_session", "")
+        csrf = csrf_of(client.get("/login").text)  # the new session's token (the login page carries it)
         token = client.post("/api/v1/token", data={"username": username, "password": PASSWORD})
         assert token.status_code == 200, token.text
         headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-    return {"client": client, "csrf": _csrf(client, csrf), "api": headers}
-
-
-def _csrf(client: TestClient, fallback: str) -> str:
-    """The session's CSRF token as the pages show it (the logout form of any page carries it)."""
-    page = client.get("/login")
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    return found[1] if found else fallback
+    return {"client": client, "csrf": csrf, "api": headers}
 
 
 def _fill(path: str, target: Target) -> str:
