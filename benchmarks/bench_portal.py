@@ -126,7 +126,8 @@ def start_server(home: Path, url: str, workers: int, profile: Path | None,
     command = [sys.executable, *profiler, "-m", "uvicorn", "--factory", "bench_portal:app_factory",
                "--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning", "--no-access-log"]
-    env = {**os.environ, "KOSTRA_BENCH_HOME": str(home), "KOSTRA_BENCH_DB": url, "KOSTRA_BENCH_POOL": str(pool)}
+    env = {**os.environ, "KOSTRA_BENCH_HOME": str(home), "KOSTRA_BENCH_DB": url, "KOSTRA_BENCH_POOL": str(pool),
+           "KOSTRA_BASE_URL": f"http://127.0.0.1:{port}"}
     OUT.mkdir(exist_ok=True)
     log = (OUT / "server.log").open("ab")  # server errors (e.g. pool time-outs) go here, not on screen
     server = subprocess.Popen(command, env=env, stderr=log, stdout=log)

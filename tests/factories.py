@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
 PASSWORD = "demo-password"
+# The base URL the apps under test are configured with: TestClient's own, so redirects stay on it.
+TEST_BASE_URL = "http://testserver"
 
 
 def add_units_and_users(session: Session) -> None:
@@ -39,6 +41,17 @@ def add_units_and_users(session: Session) -> None:
                 fast_hash=True)
     create_user(session, username="statistiker", password=PASSWORD, role=Role.STATISTICIAN, fast_hash=True)
     create_user(session, username="admin", password=PASSWORD, role=Role.ADMINISTRATOR, fast_hash=True)
+    session.commit()
+
+
+def add_oslo(session: Session) -> None:
+    """Oslo municipality (0301) beside the factory's district Grünerløkka (030102), and a reporter for each."""
+    session.add(Unit(code="0301", kind="municipality", name="Oslo", population=717_000))
+    session.flush()
+    create_user(session, username="demo-0301", password=PASSWORD, role=Role.REPORTER, unit_code="0301",
+                fast_hash=True)
+    create_user(session, username="demo-030102", password=PASSWORD, role=Role.REPORTER, unit_code="030102",
+                fast_hash=True)
     session.commit()
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -16,6 +17,14 @@ class Settings(BaseSettings):
     ``KOSTRA_HOME`` is the data directory (default ``./kostra-data``); the SQLite database lives
     there unless ``KOSTRA_DATABASE_URL`` names another database, e.g.
     ``postgresql+psycopg://user@127.0.0.1:5432/kostra``.
+
+    ``KOSTRA_BASE_URL`` is the address users type (``https://kostra.example.no``): redirects are built from
+    it, never from a request's ``Host`` header, and the session cookie is ``Secure`` when it is https.
+    Sessions end after ``KOSTRA_SESSION_IDLE_MINUTES`` without a request and ``KOSTRA_SESSION_MAX_HOURS``
+    after logging in. Login and token requests are refused for ``KOSTRA_LOGIN_THROTTLE_MINUTES`` after
+    ``KOSTRA_LOGIN_FAILURES_PER_USER_AND_ADDRESS`` failures for one user name from one address, or
+    ``KOSTRA_LOGIN_FAILURES_PER_USER`` for one user name, or ``KOSTRA_LOGIN_FAILURES_PER_ADDRESS`` from one
+    address (docs/security.md).
     """
 
     model_config = SettingsConfigDict(env_prefix="KOSTRA_", extra="ignore")
@@ -31,6 +40,38 @@ class Settings(BaseSettings):
     # The statistics year the portal and the office open on; by default the reporting calendar decides
     # (kostra.catalog.calendar: the previous calendar year).
     reporting_year: int | None = None
+    base_url: str | None = None
+    session_idle_minutes: int = Field(default=60, ge=1)
+    session_max_hours: int = Field(default=8, ge=1)
+    login_throttle_minutes: int = Field(default=15, ge=1)
+    login_failures_per_user_and_address: int = Field(default=5, ge=1)
+    login_failures_per_user: int = Field(default=20, ge=1)
+    login_failures_per_address: int = Field(default=50, ge=1)
+
+    @field_validator("base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        """An origin: http or https, a host, an optional port; no path, query or fragment."""
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not a base URL: expected http(s)://host[:port], "
+                             "e.g. https://kostra.example.no")
+        if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"{value!r}: the base URL is the site's origin only (http(s)://host[:port]); "
+                             "the app is served at the root of its host")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def site_url(self) -> str:
+        """The configured base URL, else ``http://HOST:PORT`` (e.g. http://127.0.0.1:8000) as served."""
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are sent over https only when users reach the site by https."""
+        return self.site_url.startswith("https://")
 
     @property
     def effective_database_url(self) -> str:

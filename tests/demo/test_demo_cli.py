@@ -6,6 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from tests.factories import TEST_BASE_URL
 
 from kostra.cli import cli
 from kostra.settings import Settings
@@ -18,7 +19,7 @@ def test_demo_no_serve_builds_and_the_start_page_shows_it(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "demo-3401" in result.stderr and "statistiker" in result.stderr
     assert (tmp_path / "kostra.sqlite3").exists()
-    with TestClient(create_app(Settings(home=tmp_path))) as client:
+    with TestClient(create_app(Settings(home=tmp_path, base_url=TEST_BASE_URL))) as client:
         years = {y["year"]: y for y in client.get("/index.json").json()["years"]}
     assert years[2024]["municipalities"] == 357 and years[2024]["population"] == 5_550_203
 

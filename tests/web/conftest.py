@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import add_units_and_users
+from tests.factories import TEST_BASE_URL, add_units_and_users
 from tests.web.browser import CHROMIUM_ARGS, TIMEOUT_MS, BrowserErrors, absent, chromium_path
 
 from kostra.settings import Settings
@@ -25,7 +25,7 @@ def app_client(tmp_path: Path) -> Iterator[TestClient]:
     with Session(engine) as session:
         add_units_and_users(session)
     engine.dispose()
-    with TestClient(create_app(Settings(home=tmp_path, database_url=url))) as test_client:
+    with TestClient(create_app(Settings(home=tmp_path, database_url=url, base_url=TEST_BASE_URL))) as test_client:
         yield test_client
 
 

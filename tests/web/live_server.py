@@ -48,8 +48,9 @@ def seeded_sqlite(folder: Path) -> str:
 def live_server(home: Path, *, startup_timeout: float = 20.0) -> Iterator[str]:
     """Serve the app on a free port for the duration of the block; yields the base URL."""
     url = seeded_sqlite(home)
-    app = create_app(Settings(home=home, database_url=url, secret_key="browser-test-secret"))
     port = free_port()
+    app = create_app(Settings(home=home, database_url=url, secret_key="browser-test-secret",
+                              base_url=f"http://127.0.0.1:{port}"))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, csrf_of, login
+from tests.factories import PASSWORD, TEST_BASE_URL, csrf_of, login
 
 from kostra.store.models import AuditEvent, Unit, User
 
@@ -74,7 +74,7 @@ def test_admin_creates_a_reporter_who_logs_in_and_sees_only_its_unit(app_client:
         "csrf_token": token, "username": "kari", "display_name": "Kari Nordmann", "role": "reporter",
         "unit_code": "3405", "email": "kari@lillehammer.kommune.no", "password": NEW_PASSWORD,
         "password_repeat": NEW_PASSWORD, "reason": "ny i kommunen"}, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/users/kari")
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"{TEST_BASE_URL}/admin/users/kari")
     page = app_client.get(answer.headers["location"]).text
     assert "Kari Nordmann" in page and "user.create" in page and "ny i kommunen" in page
     assert NEW_PASSWORD not in page
@@ -97,7 +97,7 @@ def test_deactivated_user_cannot_log_in(app_client: TestClient) -> None:
     assert answer.status_code == 303 and answer.headers["location"].endswith("done=saved")
     assert ("demo-3401", "reporter", "3401", False) in _users(app_client)
     [event] = [e for e in _events(app_client) if e.action == "user.update"]
-    assert json.loads(event.detail_json) == {"active": [True, False]} and event.reason == "sluttet"
+    assert json.loads(event.detail_json) == {"active": [True, False], "sessions_ended": 0} and event.reason == "sluttet"
     _logout(app_client)
     token = csrf_of(app_client.get("/login").text)
     refused = app_client.post("/login", data={"username": "demo-3401", "password": PASSWORD, "csrf_token": token})
@@ -202,7 +202,7 @@ def test_units_create_edit_deactivate(app_client: TestClient) -> None:
     answer = app_client.post("/admin/units", data={
         "csrf_token": token, "code": "974760673", "kind": "institution", "name": "Nytt sykehjem",
         "municipality_code": "3401", "reason": "ny institusjon"}, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/units/974760673")
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"{TEST_BASE_URL}/admin/units/974760673")
     created = app_client.get("/admin/units/974760673.json").json()
     assert created["unit"]["orgnr"] == "974760673" and created["events"][0]["action"] == "unit.create"
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, add_units_and_users, form5_values
+from tests.factories import PASSWORD, TEST_BASE_URL, add_units_and_users, form5_values
 
 from kostra.settings import Settings
 from kostra.store import create_engine_for
@@ -25,7 +25,8 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     with Session(engine) as session:
         add_units_and_users(session)
     engine.dispose()
-    with TestClient(create_app(Settings(home=tmp_path, database_url=database_url))) as test_client:
+    settings = Settings(home=tmp_path, database_url=database_url, base_url=TEST_BASE_URL)
+    with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.factories import TEST_BASE_URL
 
 from kostra.settings import Settings
 from kostra.store import create_engine_for
@@ -29,7 +30,8 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         ])
         session.commit()
     engine.dispose()
-    with TestClient(create_app(Settings(home=tmp_path, database_url=database_url))) as test_client:
+    settings = Settings(home=tmp_path, database_url=database_url, base_url=TEST_BASE_URL)
+    with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import R, add_run, fld, form5_values, login
+from tests.factories import TEST_BASE_URL, R, add_run, fld, form5_values, login
 
 from kostra.store.models import AuditEvent, ControlRun, Region
 
@@ -139,7 +139,7 @@ def test_run_button_reports_its_outcome_on_the_dashboard(app_client: TestClient)
     token = login(app_client, "statistiker")
     pressed = app_client.post("/office/2025/controls/run", data={"form": "", "csrf_token": token},
                               follow_redirects=False)
-    assert pressed.status_code == 303 and pressed.headers["location"] == "/office/2025/controls"
+    assert pressed.status_code == 303 and pressed.headers["location"] == f"{TEST_BASE_URL}/office/2025/controls"
     page = app_client.get("/office/2025/controls")
     assert 'id="run-message"' in page.text  # done, or a clear line saying why not
     assert 'id="run-message"' not in app_client.get("/office/2025/controls").text  # shown once
@@ -169,7 +169,7 @@ def test_pressing_the_button_runs_the_controls_over_submitted_forms(app_client: 
     assert {f["name"] for f in hit["fields"]} >= {"plasser_i_alt", "enerom", "rom_for_flere"}
     one_form = app_client.post("/office/2025/controls/run", data={"form": "5", "csrf_token": token},
                                follow_redirects=False)
-    assert one_form.headers["location"] == "/office/2025/controls?form=5"
+    assert one_form.headers["location"] == f"{TEST_BASE_URL}/office/2025/controls?form=5"
     assert app_client.get("/office/2025/controls.json?form=5").json()["run"]["form_id"] == "5"
     with _session(app_client) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "controls.run")).all()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.factories import PASSWORD, form5_values
+from tests.factories import PASSWORD, TEST_BASE_URL, form5_values
 
 PAGE = "/portal/2025/5/974600951"
 
@@ -28,7 +28,7 @@ def _login(client: TestClient, username: str) -> None:
 
 def test_pages_need_login_and_keep_the_target(client: TestClient) -> None:
     answer = client.get(PAGE, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=")
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"{TEST_BASE_URL}/login?next=")
 
 
 def test_login_without_csrf_token_is_refused(client: TestClient) -> None:

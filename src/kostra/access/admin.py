@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kostra.access.roles import Role
+from kostra.access.sessions import EndReason, end_user_sessions
 from kostra.access.users import create_user, hash_password
 from kostra.errors import NotFound, UsageError
 from kostra.intake.identifiers import validate_orgnr
@@ -244,7 +245,10 @@ def update_user(session: Session, actor: str, username: str, *, role: Maybe[str 
     for key, (_old, new) in changes.items():
         setattr(user, key, new)
     session.flush()
-    _audit(session, actor, "user.update", f"user/{username}", reason, changes)
+    detail: dict[str, Any] = dict(changes)
+    if changes.get("active") == [True, False]:
+        detail["sessions_ended"] = end_user_sessions(session, user.id, EndReason.DEACTIVATED)
+    _audit(session, actor, "user.update", f"user/{username}", reason, detail)
     return user
 
 
@@ -267,13 +271,16 @@ def _check_administrators_remain(session: Session, actor: str, user: User, after
 
 
 def set_password(session: Session, actor: str, username: str, password: str, reason: str = "") -> None:
-    """Give a user a new password (argon2) and revoke their API tokens; audit ``user.password``."""
+    """Give a user a new password (argon2), revoke their API tokens and end their page sessions;
+    audit ``user.password``."""
     user = get_user(session, username)
     _check_password(password)
     user.password_hash = hash_password(password)
     revoked = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
     session.flush()
-    _audit(session, actor, "user.password", f"user/{username}", reason, {"tokens_revoked": revoked or 0})
+    ended = end_user_sessions(session, user.id, EndReason.PASSWORD)
+    _audit(session, actor, "user.password", f"user/{username}", reason,
+           {"tokens_revoked": revoked or 0, "sessions_ended": ended})
 
 
 # ---------------------------------------------------------------------------------------------- units

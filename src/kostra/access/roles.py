@@ -1,4 +1,4 @@
-"""Roles and the one access rule: reporters act only for their own unit."""
+"""Roles and the one access rule: reporters act only for their own unit (and its institutions)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from kostra.errors import AccessDenied
 
-__all__ = ["Principal", "Role", "require_role", "require_unit_access"]
+__all__ = ["Principal", "Role", "owner_of", "require_role", "require_unit_access"]
 
 
 class Role(StrEnum):
@@ -32,18 +32,32 @@ class Principal:
         return self.role in (Role.STATISTICIAN, Role.ADMINISTRATOR)
 
 
-def require_unit_access(principal: Principal, unit_code: str, municipality_code: str | None = None) -> None:
-    """Raise AccessDenied unless ``principal`` may see and change ``unit_code``.
+def require_unit_access(principal: Principal, unit_code: str, *, owner: str | None = None,
+                        write: bool = False) -> None:
+    """Raise AccessDenied unless ``principal`` may see (``write``: fill in and submit) ``unit_code``'s forms.
 
-    Reporters see only their own unit; a municipality also reports form 5 for the institutions
-    located in it (``municipality_code`` of the institution), while a private institution reporting
-    form 5 itself sees only itself. The message never reveals whether the other unit exists.
+    A reporter reaches their own unit and, through ``owner`` (see ``owner_of``), the institutions located in
+    their municipality, whose form 5 it reports. An Oslo district is a unit of its own: Oslo's municipality
+    user does not reach it. Statisticians and administrators read every unit's forms but never fill them in
+    or submit them: the office changes reported data only through audited edits. The message never reveals
+    whether the other unit exists.
     """
     if principal.is_office:
+        if write:
+            raise AccessDenied("only the unit's own reporter fills in and submits its forms; "
+                               f"a {principal.role.value} reads them")
         return
-    if principal.unit_code is not None and principal.unit_code in (unit_code, municipality_code):
+    if principal.unit_code is not None and principal.unit_code in (unit_code, owner):
         return
     raise AccessDenied("you may only see and change your own unit's reports")
+
+
+def owner_of(kind: str, municipality_code: str | None) -> str | None:
+    """The unit that reports for a unit besides itself: an institution's municipality, else none.
+
+    A district's ``municipality_code`` is 0301, yet Oslo's municipality does not report for its districts.
+    """
+    return municipality_code if kind == "institution" else None
 
 
 def require_role(principal: Principal, *roles: Role) -> None:

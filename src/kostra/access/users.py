@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -47,13 +48,23 @@ def principal_of(user: User) -> Principal:
                      display_name=user.display_name)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash no user has, made once with the parameters of real ones, to verify unknown users against."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal:
-    """The principal for valid credentials; AccessDenied (same message for both cases) otherwise."""
+    """The principal for valid credentials; AccessDenied (same message for both cases) otherwise.
+
+    An unknown or deactivated user costs the same argon2 verification as a known one (against a dummy
+    hash), so the time of the answer does not tell which user names exist.
+    """
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     try:
+        _HASHER.verify(user.password_hash if user is not None else _dummy_hash(), password)
         if user is None:
             raise VerificationError
-        _HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError) as error:
         raise AccessDenied("wrong user name or password") from error
     return principal_of(user)

@@ -20,7 +20,9 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
 
     from kostra.web.app import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    # Redirects use KOSTRA_BASE_URL, or else the address served here.
+    served = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    uvicorn.run(create_app(served), host=served.host, port=served.port, log_level="info")
 
 
 @click.command()

@@ -12,7 +12,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kostra.access.roles import Principal
+from kostra.access.roles import Principal, owner_of, require_unit_access
 from kostra.catalog.forms import Form
 from kostra.controls.filecheck.engine import check_file
 from kostra.controls.filecheck.model import CheckArguments
@@ -37,7 +37,8 @@ def region_of(unit: Unit) -> str:
 
 def upload_attachment(session: Session, principal: Principal, *, form: Form, unit: Unit, year: int,
                       filename: str, data: bytes) -> tuple[Attachment, Report]:
-    """Control ``data`` as the form's attachment and keep it with its report."""
+    """Control ``data`` as the form's attachment and keep it with its report (the unit's reporter only)."""
+    require_unit_access(principal, unit.code, owner=owner_of(unit.kind, unit.municipality_code), write=True)
     attachment_spec = form.definition.attachment
     if attachment_spec is None:
         raise UsageError(f"form {form.id} takes no file attachment")

@@ -20,7 +20,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kostra.access.roles import Principal, require_unit_access
+from kostra.access.roles import Principal, owner_of, require_unit_access
 from kostra.catalog.forms import Form, load_catalog
 from kostra.catalog.validation import Problem, Unit, Validated, validate_values
 from kostra.controls.filecheck.model import Severity
@@ -86,13 +86,13 @@ class FormState:
         return self.validated.problems
 
 
-def _unit(session: Session, principal: Principal, unit_code: str) -> UnitRow:
+def _unit(session: Session, principal: Principal, unit_code: str, *, write: bool) -> UnitRow:
     unit = session.get(UnitRow, unit_code)
     if unit is None:
         # Same answer as for another unit's report: reveal nothing about what exists.
-        require_unit_access(principal, unit_code)
+        require_unit_access(principal, unit_code, write=write)
         raise NotFound(f"no reporting unit {unit_code!r}")
-    require_unit_access(principal, unit.code, unit.municipality_code)
+    require_unit_access(principal, unit.code, owner=owner_of(unit.kind, unit.municipality_code), write=write)
     return unit
 
 
@@ -167,15 +167,19 @@ def problem_key(problem: Problem) -> str:
 
 
 def form_state(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
-               lang: str = "nb") -> FormState:
-    """The current answers, problems, status and history of one form for one unit."""
-    return _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=True)
+               lang: str = "nb", write: bool = False) -> FormState:
+    """The current answers, problems, status and history of one form for one unit.
+
+    ``write``: the caller is about to change the form (upload, submit), which only the unit's reporter may.
+    """
+    return _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=True,
+                 write=write)
 
 
 def _load(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str, lang: str,
-          validate: bool) -> FormState:
+          validate: bool, write: bool) -> FormState:
     """The stored state; answers are checked only when ``validate`` (saving needs only what is stored)."""
-    unit = _unit(session, principal, unit_code)
+    unit = _unit(session, principal, unit_code, write=write)
     form = _form(year, form_id, unit)
     draft = _draft(session, year, form_id, unit_code)
     history = _submissions(session, year, form_id, unit_code)
@@ -212,7 +216,8 @@ def save_draft(session: Session, principal: Principal, *, year: int, form_id: st
     problems tell what to fix. Pre-filled values count as confirmed when named in ``confirm`` or
     changed; with ``confirm=None`` (the API) every value sent is taken as confirmed.
     """
-    state = _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=False)
+    state = _load(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, validate=False,
+                  write=True)
     merged = dict(values) if replace else {**state.values, **values}
     merged = {name: value for name, value in merged.items() if value not in (None, "")}
     draft = state.draft or Draft(
@@ -279,7 +284,7 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
     With ``recontrol`` the unit's own rules of the form are re-run at once on the new version
     (``kostra.controls.unit_runs``), so its control report shows only hits on what it submitted now.
     """
-    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, write=True)
     unchanged = _draft(session, year, form_id, unit_code) is None and (
         state.attachment is None or state.latest is None
         or state.attachment.uploaded_at.replace(tzinfo=None) <= state.latest.created_at.replace(tzinfo=None))
@@ -312,7 +317,7 @@ def _recontrol(session: Session, submission: Submission, actor: str) -> None:
 def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
                 reason: str = "", lang: str = "nb") -> Submission:
     """Record "nothing to report" as a new version, where the form allows it."""
-    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, write=True)
     if not state.form.definition.allows_nil:
         raise UsageError(f"form {form_id} does not allow 'nothing to report'")
     submission = _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})

@@ -8,17 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Form, Query
+from fastapi import APIRouter, Body, Form, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from kostra.access import authenticate, create_token
+from kostra.access import create_token
+from kostra.access.throttle import TooManyAttempts, log_in
 from kostra.catalog.validation import Problem
 from kostra.errors import AccessDenied, UsageError
 from kostra.reporting import submissions
 from kostra.reporting.overview import unit_forms
 from kostra.store.models import Submission
 from kostra.web.deps import ApiUser, Db
+from kostra.web.sessions import client_address, throttle_limits
 
 __all__ = ["router"]
 
@@ -109,11 +111,18 @@ def _unprocessable(message: str, problems: list[Problem]) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message, "errors": errors, "status": 422}, status_code=422)
 
 
-@router.post("/token", response_model=TokenOut, summary="Exchange user name and password for a bearer token")
-def token(session: Db, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> TokenOut | JSONResponse:
+@router.post("/token", response_model=TokenOut, summary="Exchange user name and password for a bearer token",
+             responses={429: {"description": "too many failed attempts: wait the seconds in Retry-After"}})
+def token(request: Request, session: Db, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> TokenOut | JSONResponse:
     try:
-        principal = authenticate(session, username, password)
+        principal = log_in(session, username, password, client=client_address(request),
+                           limits=throttle_limits(request), channel="api")
+    except TooManyAttempts as refused:
+        return JSONResponse({"ok": False, "error": str(refused), "errors": [], "status": 429}, status_code=429,
+                            headers={"Retry-After": str(refused.retry_after)})
     except AccessDenied as error:
+        session.commit()  # the failure counts and is audited
         return JSONResponse({"ok": False, "error": str(error), "errors": [], "status": 401}, status_code=401)
     value, expires = create_token(session, principal)
     session.commit()

@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie="kostra_session",
-                       same_site="lax", https_only=False, max_age=None)
+                       same_site="lax", https_only=settings.secure_cookies, max_age=None)
     for module_name, attribute in ROUTERS:
         app.include_router(getattr(import_module(module_name), attribute))
     _install_error_handlers(app)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -17,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from kostra.access import Principal, user_for_token
 from kostra.access.roles import Role, require_role
-from kostra.access.users import principal_of
+from kostra.access.sessions import SessionEnded
 from kostra.errors import AccessDenied
-from kostra.store.models import User
 from kostra.web.i18n import Lang
 from kostra.web.pages import page_language
+from kostra.web.sessions import current_principal
 
 __all__ = [
     "AdminUser",
@@ -31,11 +30,8 @@ __all__ = [
     "OfficeUser",
     "PageUser",
     "csrf_token",
-    "login_session",
     "verify_csrf",
 ]
-
-SESSION_LIFETIME = timedelta(hours=8)
 
 
 def _db(request: Request) -> Iterator[Session]:
@@ -54,30 +50,11 @@ class LoginRequired(Exception):
         self.expired = expired
 
 
-def login_session(request: Request, principal: Principal) -> None:
-    """Start a session for ``principal`` (a fresh CSRF token; the old session is dropped)."""
-    request.session.clear()
-    request.session.update({
-        "user": principal.username,
-        "since": datetime.now(UTC).isoformat(),
-        "csrf": secrets.token_urlsafe(32),
-        "role": principal.role.value,
-    })
-
-
 def _page_user(request: Request, session: Db) -> Principal:
-    username = request.session.get("user")
-    if not username:
-        raise LoginRequired()
-    since = datetime.fromisoformat(request.session.get("since", "1970-01-01T00:00:00+00:00"))
-    if datetime.now(UTC) - since > SESSION_LIFETIME:
-        request.session.clear()
-        raise LoginRequired(expired=True)
-    user = session.query(User).filter_by(username=username, active=True).one_or_none()
-    if user is None:
-        request.session.clear()
-        raise LoginRequired()
-    return principal_of(user)
+    try:
+        return current_principal(request, session)
+    except SessionEnded as ended:
+        raise LoginRequired(expired=ended.expired) from ended
 
 
 PageUser = Annotated[Principal, Depends(_page_user)]

@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "login.password": {"nb": "Passord", "en": "Password"},
     "login.submit": {"nb": "Logg inn", "en": "Log in"},
     "login.failed": {"nb": "Feil brukernavn eller passord.", "en": "Wrong user name or password."},
+    "login.throttled": {
+        "nb": "For mange mislykkede innlogginger. Prøv igjen om {minutes} min.",
+        "en": "Too many failed logins. Try again in {minutes} min.",
+    },
     "login.expired": {
         "nb": "Økten din er utløpt. Logg inn igjen – det du har lagret, er tatt vare på.",
         "en": "Your session has expired. Log in again – what you saved has been kept.",

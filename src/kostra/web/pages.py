@@ -56,7 +56,8 @@ def render(request: Request, template: str, model: BaseModel, *, status: int = 2
     }
     response = request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, samesite="lax", httponly=True)
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", httponly=True,
+                            secure=request.app.state.settings.secure_cookies)
     return cast(HTMLResponse, response)
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +33,7 @@ from kostra.store.models import AuditEvent, Unit, User
 from kostra.web.deps import AdminUser, Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import Lang, translate
 from kostra.web.pages import render
+from kostra.web.redirects import see_other
 from kostra.web.reporting_year import current_year
 
 __all__ = ["router"]
@@ -190,8 +191,8 @@ def _text(data: FormData, name: str) -> str:
     return str(data.get(name) or "").strip()
 
 
-def _redirect(url: str) -> Response:
-    return RedirectResponse(url, status_code=303)
+def _redirect(request: Request, url: str) -> Response:
+    return see_other(request, url)
 
 
 def _attempt(session: Session, lang: Lang, change: Callable[[], object]) -> dict[str, str]:
@@ -257,7 +258,7 @@ async def users_create(request: Request, principal: AdminUser, session: Db, lang
             unit_code=form["unit_code"], display_name=form["display_name"], email=form["email"],
             reason=form["reason"]))
     if not errors:
-        return _redirect(f"/admin/users/{form['username']}?done=created")
+        return _redirect(request, f"/admin/users/{form['username']}?done=created")
     page = _users_page(session, "", "", "", "")
     page.form, page.errors = form, errors
     return render(request, "admin/users.html", page, status=422)
@@ -289,7 +290,7 @@ async def user_update(request: Request, username: str, principal: AdminUser, ses
         reason=form["reason"]))
     if not errors:
         after = admin.audit_events_of(session, f"user/{username}", limit=1)
-        return _redirect(f"/admin/users/{username}?done={'saved' if after != before else 'unchanged'}")
+        return _redirect(request, f"/admin/users/{username}?done={'saved' if after != before else 'unchanged'}")
     page = _user_page(session, username)
     page.form, page.errors = form, errors
     return render(request, "admin/user.html", page, status=422)
@@ -307,7 +308,7 @@ async def user_password(request: Request, username: str, principal: AdminUser, s
         errors = _attempt(session, lang, lambda: admin.set_password(session, principal.username, username,
                                                                     password, reason=reason))
     if not errors:
-        return _redirect(f"/admin/users/{username}?done=password")
+        return _redirect(request, f"/admin/users/{username}?done=password")
     page = _user_page(session, username)
     page.form, page.errors = {"password_reason": reason}, {f"new_{k}": v for k, v in errors.items()}
     return render(request, "admin/user.html", page, status=422)
@@ -345,7 +346,7 @@ async def units_create(request: Request, principal: AdminUser, session: Db, lang
         reason=form["reason"]))
     if not errors:
         code = form["code"].replace(" ", "")
-        return _redirect(f"/admin/units/{code}?done=created")
+        return _redirect(request, f"/admin/units/{code}?done=created")
     page = _units_page(session, "", "", "", "")
     page.form, page.errors = form, errors
     return render(request, "admin/units.html", page, status=422)
@@ -380,24 +381,24 @@ async def unit_update(request: Request, code: str, principal: AdminUser, session
                                                                reason=form["reason"], **changes))
     if not errors:
         after = admin.audit_events_of(session, f"unit/{code}", limit=1)
-        return _redirect(f"/admin/units/{code}?done={'saved' if after != before else 'unchanged'}")
+        return _redirect(request, f"/admin/units/{code}?done={'saved' if after != before else 'unchanged'}")
     page = _unit_page(session, code)
     page.form, page.errors = form, errors
     return render(request, "admin/unit.html", page, status=422)
 
 
 @router.post("/admin/units/{code}/deactivate", dependencies=CSRF)
-def unit_deactivate(code: str, principal: AdminUser, session: Db, reason: Reason = "") -> Response:
+def unit_deactivate(request: Request, code: str, principal: AdminUser, session: Db, reason: Reason = "") -> Response:
     admin.deactivate_unit(session, principal.username, code, reason=reason)
     session.commit()
-    return _redirect(f"/admin/units/{code}?done=deactivated")
+    return _redirect(request, f"/admin/units/{code}?done=deactivated")
 
 
 @router.post("/admin/units/{code}/activate", dependencies=CSRF)
-def unit_activate(code: str, principal: AdminUser, session: Db, reason: Reason = "") -> Response:
+def unit_activate(request: Request, code: str, principal: AdminUser, session: Db, reason: Reason = "") -> Response:
     admin.update_unit(session, principal.username, code, active=True, reason=reason)
     session.commit()
-    return _redirect(f"/admin/units/{code}?done=activated")
+    return _redirect(request, f"/admin/units/{code}?done=activated")
 
 
 # ------------------------------------------------------------------------------------------- burden

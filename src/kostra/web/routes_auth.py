@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from kostra.access import authenticate
 from kostra.access.roles import Principal
+from kostra.access.throttle import TooManyAttempts, log_in
 from kostra.errors import AccessDenied
-from kostra.web.deps import Db, csrf_token, login_session, verify_csrf
+from kostra.web.deps import Db, csrf_token, verify_csrf
 from kostra.web.pages import render
+from kostra.web.redirects import see_other
+from kostra.web.sessions import begin, client_address, finish, throttle_limits
 
 __all__ = ["router"]
 
@@ -25,11 +28,12 @@ class LoginPage(BaseModel):
     error: str | None = None
     expired: bool = False
     csrf: str = ""
+    retry_minutes: int | None = None
 
 
 def _safe_next(target: str) -> str:
     # Only local paths: never redirect a user to another site after login.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 def home_of(principal: Principal) -> str:
@@ -45,22 +49,31 @@ def login_form(request: Request, next: str = "/", expired: bool = False) -> Resp
 @router.post("/login", dependencies=[Depends(verify_csrf)])
 def login(request: Request, session: Db, username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
+    model = LoginPage(next=_safe_next(next), csrf=csrf_token(request))
     try:
-        principal = authenticate(session, username.strip(), password)
+        principal = log_in(session, username, password, client=client_address(request),
+                           limits=throttle_limits(request), channel="page")
+    except TooManyAttempts as refused:
+        model.retry_minutes = math.ceil(refused.retry_after / 60)
+        response = render(request, "login.html", model, status=429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     except AccessDenied:
-        model = LoginPage(next=_safe_next(next), error="login.failed", csrf=csrf_token(request))
+        session.commit()  # the failure counts and is audited
+        model.error = "login.failed"
         return render(request, "login.html", model, status=401)
-    login_session(request, principal)
+    begin(request, session, principal)
+    session.commit()
     target = _safe_next(next)
-    return RedirectResponse(home_of(principal) if target == "/" else target, status_code=303)
+    return see_other(request, home_of(principal) if target == "/" else target)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+def logout(request: Request, session: Db) -> Response:
+    finish(request, session)
+    return see_other(request, "/login")
 
 
 def login_redirect(request: Request, expired: bool) -> Response:
     target = quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-    return RedirectResponse(f"/login?next={target}{'&expired=true' if expired else ''}", status_code=303)
+    return see_other(request, f"/login?next={target}{'&expired=true' if expired else ''}")

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kostra.catalog.forms import load_catalog
@@ -23,6 +23,7 @@ from kostra.web.charts import Bar, horizontal_bars
 from kostra.web.deps import Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import Lang, translate
 from kostra.web.pages import render
+from kostra.web.redirects import see_other
 
 __all__ = ["router"]
 
@@ -172,7 +173,7 @@ def run_button(request: Request, year: int, principal: OfficeUser, session: Db, 
     """Run every rule and statistical check (of one form, or all) and go back to the dashboard."""
     request.session[FLASH] = _run(session, year, form or None, principal.username, lang)
     target = f"/office/{year}/controls" + (f"?form={form}" if form else "")
-    return RedirectResponse(target, status_code=303)
+    return see_other(request, target)
 
 
 def _run(session: Db, year: int, form_id: str | None, actor: str, lang: Lang) -> dict[str, object]:

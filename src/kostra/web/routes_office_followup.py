@@ -10,7 +10,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kostra.catalog.form_models import FieldType
@@ -29,6 +29,7 @@ from kostra.store.models import Unit
 from kostra.web.deps import Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import translate
 from kostra.web.pages import render
+from kostra.web.redirects import see_other
 
 __all__ = ["router"]
 
@@ -87,14 +88,14 @@ def write_reminders_now(request: Request, year: int, principal: OfficeUser, sess
         result = send_outbox(session, settings, year=year, actor=principal.username)
         query += f"&sent={result.sent}&failed={result.failed}"
     session.commit()
-    return RedirectResponse(f"/office/{year}/outbox?{query}", status_code=303)
+    return see_other(request, f"/office/{year}/outbox?{query}")
 
 
 @router.post("/office/{year}/outbox/send", dependencies=CSRF)
 def send_now(request: Request, year: int, principal: OfficeUser, session: Db) -> Response:
     result = send_outbox(session, _settings(request), year=year, actor=principal.username)
     session.commit()
-    return RedirectResponse(f"/office/{year}/outbox?sent={result.sent}&failed={result.failed}", status_code=303)
+    return see_other(request, f"/office/{year}/outbox?sent={result.sent}&failed={result.failed}")
 
 
 @router.get("/office/{year}/units/{unit_code}")
@@ -103,9 +104,9 @@ def unit_followup(request: Request, year: int, unit_code: str, _principal: Offic
     return render(request, "office/followup/unit.html", views.unit_page(session, year, unit_code))
 
 
-def _back_to_unit(year: int, unit_code: str, form_id: str | None = None) -> Response:
+def _back_to_unit(request: Request, year: int, unit_code: str, form_id: str | None = None) -> Response:
     anchor = f"#form-{form_id}" if form_id else ""
-    return RedirectResponse(f"/office/{year}/units/{unit_code}{anchor}", status_code=303)
+    return see_other(request, f"/office/{year}/units/{unit_code}{anchor}")
 
 
 def _refused(request: Request, session: Session, year: int, unit_code: str, error: FollowupRefused, lang: str,
@@ -125,7 +126,7 @@ def add_contact_entry(request: Request, year: int, unit_code: str, principal: Of
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang)
     session.commit()
-    return RedirectResponse(f"/office/{year}/units/{unit_code}#contacts", status_code=303)
+    return see_other(request, f"/office/{year}/units/{unit_code}#contacts")
 
 
 @router.post("/office/{year}/units/{unit_code}/{form_id}/edit", dependencies=CSRF)
@@ -138,7 +139,7 @@ def edit_entry(request: Request, year: int, unit_code: str, form_id: str, princi
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()
-    return _back_to_unit(year, unit_code, form_id)
+    return _back_to_unit(request, year, unit_code, form_id)
 
 
 @router.post("/office/{year}/units/{unit_code}/{form_id}/edits/{edit_id}/reapply", dependencies=CSRF)
@@ -149,7 +150,7 @@ def reapply_entry(request: Request, year: int, unit_code: str, form_id: str, edi
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()
-    return _back_to_unit(year, unit_code, form_id)
+    return _back_to_unit(request, year, unit_code, form_id)
 
 
 @router.post("/office/{year}/units/{unit_code}/{form_id}/edits/{edit_id}/withdraw", dependencies=CSRF)
@@ -160,7 +161,7 @@ def withdraw_edit_entry(request: Request, year: int, unit_code: str, form_id: st
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()
-    return _back_to_unit(year, unit_code, form_id)
+    return _back_to_unit(request, year, unit_code, form_id)
 
 
 @router.post("/office/{year}/units/{unit_code}/{form_id}/approve", dependencies=CSRF)
@@ -171,7 +172,7 @@ def approve_entry(request: Request, year: int, unit_code: str, form_id: str, pri
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()
-    return _back_to_unit(year, unit_code, form_id)
+    return _back_to_unit(request, year, unit_code, form_id)
 
 
 @router.post("/office/{year}/units/{unit_code}/{form_id}/withdraw", dependencies=CSRF)
@@ -182,7 +183,7 @@ def withdraw_entry(request: Request, year: int, unit_code: str, form_id: str, pr
     except FollowupRefused as refused:
         return _refused(request, session, year, unit_code, refused, lang, form_id)
     session.commit()
-    return _back_to_unit(year, unit_code, form_id)
+    return _back_to_unit(request, year, unit_code, form_id)
 
 
 def _decimals(year: int, form_id: str, field: str) -> int:

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from kostra.catalog.form_models import FieldType
@@ -21,6 +21,7 @@ from kostra.store.models import Submission, Unit
 from kostra.web.deps import Db, LangDep, PageUser, csrf_token, verify_csrf
 from kostra.web.pages import render, wants_partial
 from kostra.web.portal_models import FormsPage, ReceiptPage, form_page, receipt_view
+from kostra.web.redirects import see_other
 from kostra.web.reporting_year import current_year
 
 __all__ = ["router"]
@@ -33,8 +34,8 @@ _ROW_FIELD = re.compile(r"^(?P<name>\w+)\[(?P<row>\d+)\]\[(?P<column>\w+)\]$")
 @router.get("/portal")
 def portal_home(request: Request, principal: PageUser) -> Response:
     if principal.unit_code is None:
-        return RedirectResponse("/office", status_code=303)
-    return RedirectResponse(f"/portal/{current_year(request)}/{principal.unit_code}", status_code=303)
+        return see_other(request, "/office")
+    return see_other(request, f"/portal/{current_year(request)}/{principal.unit_code}")
 
 
 @router.get("/portal/{year}/{unit_code}")
@@ -95,8 +96,8 @@ async def save(request: Request, year: int, form_id: str, unit_code: str, princi
     page = form_page(state, lang, csrf=csrf_token(request))
     if wants_partial(request):
         return render(request, "portal/feedback.html", page)
-    return RedirectResponse(request.url_for("form_view", year=year, form_id=form_id, unit_code=unit_code),
-                            status_code=303)
+    return see_other(request, request.app.url_path_for("form_view", year=year, form_id=form_id,
+                                                       unit_code=unit_code))
 
 
 @router.post("/portal/{year}/{form_id}/{unit_code}/submit", dependencies=CSRF)
@@ -129,21 +130,21 @@ def nil(request: Request, year: int, form_id: str, unit_code: str, principal: Pa
 
 
 def _to_receipt(request: Request, receipt: Submission) -> Response:
-    url = request.url_for("receipt", year=receipt.year, form_id=receipt.form_id, unit_code=receipt.unit_code,
-                          version=receipt.version)
-    return RedirectResponse(url, status_code=303)
+    return see_other(request, request.app.url_path_for("receipt", year=receipt.year, form_id=receipt.form_id,
+                                                       unit_code=receipt.unit_code, version=receipt.version))
 
 
 @router.post("/portal/{year}/{form_id}/{unit_code}/upload", dependencies=CSRF)
 async def upload(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                  lang: LangDep, file: Annotated[UploadFile, File()]) -> Response:
-    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
+    state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang,
+                                   write=True)
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     upload_attachment(session, principal, form=state.form, unit=state.unit, year=year,
                       filename=file.filename or "vedlegg.dat", data=data)
     session.commit()
-    return RedirectResponse(request.url_for("form_view", year=year, form_id=form_id, unit_code=unit_code),
-                            status_code=303)
+    return see_other(request, request.app.url_path_for("form_view", year=year, form_id=form_id,
+                                                       unit_code=unit_code))
 
 
 @router.get("/portal/{year}/{form_id}/{unit_code}/attachment")

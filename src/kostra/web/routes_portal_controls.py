@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from kostra.access import Principal, require_unit_access
+from kostra.access.roles import owner_of
 from kostra.catalog.forms import load_catalog
 from kostra.controls import reports
 from kostra.controls.reports import FieldRef, Hit
@@ -102,7 +103,7 @@ def _groups(year: int, hits: list[Hit]) -> list[ReportGroup]:
 def _allowed_unit(session: Session, principal: Principal, unit_code: str) -> Unit:
     """The unit, once ``principal`` may see it; a stranger is refused before its existence shows."""
     unit = session.get(Unit, unit_code)
-    require_unit_access(principal, unit_code, unit.municipality_code if unit is not None else None)
+    require_unit_access(principal, unit_code, owner=owner_of(unit.kind, unit.municipality_code) if unit else None)
     if unit is None:
         raise NotFound(f"no unit {unit_code}")
     return unit
