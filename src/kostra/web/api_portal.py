@@ -5,18 +5,23 @@ Same services and rules as the pages. Errors share one shape: ``{"ok": false, "e
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Form, Query
+from fastapi import APIRouter, Body, Form, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from kostra.access import authenticate, create_token
+from kostra.catalog.free_text import comment_problems, nil_reason_problems
 from kostra.catalog.validation import Problem
 from kostra.errors import AccessDenied, UsageError
 from kostra.intake import submissions
 from kostra.intake.overview import unit_forms
+from kostra.intake.versions import Idempotency
+from kostra.store.conflicts import commit_retrying
 from kostra.store.models import Submission
 from kostra.web.deps import ApiUser, Db
 
@@ -104,6 +109,18 @@ def _out(state: submissions.FormState) -> SubmissionOut:
                          blocking=not state.validated.ok, history=[_receipt(s) for s in state.history])
 
 
+def _idempotency(key: str | None, year: int, form: str, unit: str, body: SubmitIn) -> Idempotency | None:
+    """The request's Idempotency-Key with a hash of what it asks for (the form and the body)."""
+    if key is None:
+        return None
+    if not (1 <= len(key) <= 200 and key.isascii() and key.isprintable() and key.strip() == key):
+        raise UsageError("Idempotency-Key: expected 1–200 printable ASCII characters without leading or "
+                         "trailing spaces, e.g. a UUID")
+    request = {"year": year, "form": form, "unit": unit, "body": body.model_dump(mode="json")}
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return Idempotency(key=key, request_hash=digest)
+
+
 def _unprocessable(message: str, problems: list[Problem]) -> JSONResponse:
     errors = [_problem(p).model_dump() | {"field": p.field_name or p.field_id} for p in problems]
     return JSONResponse({"ok": False, "error": message, "errors": errors, "status": 422}, status_code=422)
@@ -141,38 +158,57 @@ def read(session: Db, principal: ApiUser, year: int, form: str, unit: str, lang:
             responses={422: {"description": "values that cannot be stored as what they claim to be"}})
 def save(session: Db, principal: ApiUser, year: int, form: str, unit: str, body: Annotated[DraftIn, Body()],
          lang: str = "nb") -> SubmissionOut | JSONResponse:
-    state = submissions.save_draft(session, principal, year=year, form_id=form, unit_code=unit,
-                                   values=body.values, comments=body.comments, lang=lang)
-    invalid = [p for p in state.problems if p.severity.blocks_submission and p.code not in _NOT_BLOCKING_DRAFT
-               and not p.code.startswith("rule:") and (p.field_name in body.values or p.field_id in body.values)]
-    if invalid:
-        session.rollback()  # nothing already stored is changed by a refused request
-        return _unprocessable("invalid values: nothing was saved", invalid)
-    session.commit()
-    return _out(state)
+    refused = comment_problems(body.comments, lang)
+    if refused:
+        return _unprocessable("invalid comments: nothing was saved", refused)
+    def save_if_valid() -> submissions.FormState | list[Problem]:
+        state = submissions.save_draft(session, principal, year=year, form_id=form, unit_code=unit,
+                                       values=body.values, comments=body.comments, lang=lang)
+        invalid = [p for p in state.problems if p.severity.blocks_submission and p.code not in _NOT_BLOCKING_DRAFT
+                   and not p.code.startswith("rule:") and (p.field_name in body.values or p.field_id in body.values)]
+        if invalid:
+            session.rollback()  # nothing already stored is changed by a refused request
+        return invalid or state
+
+    saved = commit_retrying(session, save_if_valid)
+    if isinstance(saved, list):
+        return _unprocessable("invalid values: nothing was saved", saved)
+    return _out(saved)
 
 
 @router.post("/submissions/{year}/{form}/{unit}/submit", response_model=ReceiptOut,
              summary="Submit the saved draft as a new version",
+             description="With an `Idempotency-Key` header (e.g. a UUID), a retried request answers with the "
+                         "receipt of the first one instead of making another version; the same key with a "
+                         "different request is refused (422).",
              responses={422: {"description": "errors or unexplained warnings block submission"}})
 def submit(session: Db, principal: ApiUser, year: int, form: str, unit: str,
-           body: Annotated[SubmitIn | None, Body()] = None, lang: str = "nb") -> ReceiptOut | JSONResponse:
+           body: Annotated[SubmitIn | None, Body()] = None, lang: str = "nb",
+           idempotency_key: Annotated[str | None, Header(description="a key of the client's choosing, "
+                                                         "unique per request")] = None) -> ReceiptOut | JSONResponse:
     body = body or SubmitIn()
+    refused = comment_problems(body.comments, lang)
+    if refused:
+        return _unprocessable("invalid comments: nothing was submitted", refused)
     try:
-        receipt = submissions.submit(session, principal, year=year, form_id=form, unit_code=unit,
-                                     comments=body.comments, confirm_warnings=body.confirm_warnings, lang=lang)
+        idempotency = _idempotency(idempotency_key, year, form, unit, body)
+        receipt = commit_retrying(session, lambda: submissions.submit(
+            session, principal, year=year, form_id=form, unit_code=unit, comments=body.comments,
+            confirm_warnings=body.confirm_warnings, lang=lang, idempotency=idempotency))
     except submissions.SubmissionBlocked as blocked:
         session.rollback()
         return _unprocessable(str(blocked), blocked.problems)
-    session.commit()
     return _receipt(receipt)
 
 
 @router.post("/submissions/{year}/{form}/{unit}/nil", response_model=ReceiptOut,
              summary="Declare that the unit has nothing to report on this form")
 def nil(session: Db, principal: ApiUser, year: int, form: str, unit: str,
-        body: Annotated[NilIn | None, Body()] = None) -> ReceiptOut:
-    receipt = submissions.declare_nil(session, principal, year=year, form_id=form, unit_code=unit,
-                                      reason=(body or NilIn()).reason)
-    session.commit()
+        body: Annotated[NilIn | None, Body()] = None, lang: str = "nb") -> ReceiptOut | JSONResponse:
+    reason = (body or NilIn()).reason
+    refused = nil_reason_problems(reason, lang)
+    if refused:
+        return _unprocessable("invalid reason: nothing was stored", refused)
+    receipt = commit_retrying(session, lambda: submissions.declare_nil(
+        session, principal, year=year, form_id=form, unit_code=unit, reason=reason))
     return _receipt(receipt)
