@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Form, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from kostra.access import authenticate, create_token
 from kostra.catalog.free_text import comment_problems, nil_reason_problems
@@ -79,8 +80,28 @@ class SubmissionOut(BaseModel):
     history: list[ReceiptOut]
 
 
+def _lone_surrogate(value: object, where: str) -> str | None:
+    """Where ``value`` holds a lone surrogate (JSON's ``"\\ud800"``): not text, and no database can store it."""
+    if isinstance(value, str):
+        return where if any("\ud800" <= c <= "\udfff" for c in value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(key, f"{where}[{key!r}]") or _lone_surrogate(item, f"{where}[{key!r}]")
+        if found:
+            return found
+    return None
+
+
+def _text_only(values: dict[str, object]) -> dict[str, object]:
+    found = _lone_surrogate(values, "values")
+    if found:
+        raise PydanticCustomError("kostra_text", "{where}: the text holds a lone surrogate (\\ud800–\\udfff), "
+                                  "which is not a character; send UTF-8 text", {"where": found})
+    return values
+
+
 class DraftIn(BaseModel):
-    values: dict[str, object]
+    values: Annotated[dict[str, object], AfterValidator(_text_only)]
     comments: dict[str, str] = {}
 
 
@@ -99,8 +120,10 @@ def _problem(p: Problem) -> ProblemOut:
 
 
 def _receipt(s: Submission) -> ReceiptOut:
+    # SQLite gives stored times back without their zone; they are UTC (store.models.utcnow).
+    submitted = s.created_at if s.created_at.tzinfo else s.created_at.replace(tzinfo=UTC)
     return ReceiptOut(receipt_id=s.receipt_id, version=s.version, state=s.state, content_hash=s.content_hash,
-                      submitted_at=s.created_at, submitted_by=s.created_by)
+                      submitted_at=submitted, submitted_by=s.created_by)
 
 
 def _out(state: submissions.FormState) -> SubmissionOut:

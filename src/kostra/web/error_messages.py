@@ -29,6 +29,7 @@ _TEXT_OF_TYPE = {
     "kostra_integer": "error.param.integer",
     "kostra_range": "error.param.range",
     "missing": "error.param.missing",
+    "kostra_text": "error.param.message",
 }
 
 

@@ -15,5 +15,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "error.param.integer": {"nb": "{name}: {value} er ikke et heltall skrevet med sifrene 0–9", "en": "{name}: {value} is not a whole number written with the digits 0–9"},
     "error.param.range": {"nb": "{name}: {value} er utenfor gyldig område (høyst {limit})", "en": "{name}: {value} is out of range (at most {limit})"},
     "error.param.missing": {"nb": "{name} mangler", "en": "{name} is missing"},
+    "error.param.message": {"nb": "{message}", "en": "{message}"},
     "error.param.other": {"nb": "{name}: {value}: {message}", "en": "{name}: {value}: {message}"},
 }
