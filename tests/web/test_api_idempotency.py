@@ -89,3 +89,14 @@ def test_an_unusable_key_is_422_naming_the_header(client: TestClient, key: str) 
     client.put(FORM5, json={"values": form5_values()}, headers=headers)
     answer = client.post(f"{FORM5}/submit", json={}, headers={**headers, "Idempotency-Key": key})
     assert answer.status_code == 422 and answer.json()["error"].startswith("Idempotency-Key: expected 1–200")
+
+
+def test_a_retried_nil_return_makes_one_version(client: TestClient, database_url: str) -> None:
+    headers = {**_auth(client), "Idempotency-Key": KEY}
+    first = client.post(f"{FORM5}/nil", json={"reason": "Nedlagt 2024"}, headers=headers)
+    again = client.post(f"{FORM5}/nil", json={"reason": "Nedlagt 2024"}, headers=headers)
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert _versions(database_url) == 1
+    # The same key for a submit is another request.
+    client.put(FORM5, json={"values": form5_values()}, headers=headers)
+    assert client.post(f"{FORM5}/submit", json={}, headers=headers).status_code == 422

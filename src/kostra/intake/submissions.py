@@ -273,12 +273,15 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
 
 
 def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
-                reason: str = "", lang: str = "nb") -> Submission:
-    """Record "nothing to report" as a new version, where the form allows it."""
+                reason: str = "", lang: str = "nb", idempotency: Idempotency | None = None) -> Submission:
+    """Record "nothing to report" as a new version, where the form allows it (``idempotency`` as for submit)."""
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     if not state.form.definition.allows_nil:
         raise UsageError(f"form {form_id} does not allow 'nothing to report'")
-    return _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    earlier = earlier_submission(session, principal.username, idempotency) if idempotency else None
+    if earlier is not None:
+        return earlier
+    return _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {}, idempotency)
 
 
 def _append(session: Session, principal: Principal, state: FormState, status: FormStatus,

@@ -132,14 +132,15 @@ def _out(state: submissions.FormState) -> SubmissionOut:
                          blocking=not state.validated.ok, history=[_receipt(s) for s in state.history])
 
 
-def _idempotency(key: str | None, year: int, form: str, unit: str, body: SubmitIn) -> Idempotency | None:
+def _idempotency(key: str | None, year: int, form: str, unit: str, body: BaseModel,
+                 action: str = "submit") -> Idempotency | None:
     """The request's Idempotency-Key with a hash of what it asks for (the form and the body)."""
     if key is None:
         return None
     if not (1 <= len(key) <= 200 and key.isascii() and key.isprintable() and key.strip() == key):
         raise UsageError("Idempotency-Key: expected 1–200 printable ASCII characters without leading or "
                          "trailing spaces, e.g. a UUID")
-    request = {"year": year, "form": form, "unit": unit, "body": body.model_dump(mode="json")}
+    request = {"action": action, "year": year, "form": form, "unit": unit, "body": body.model_dump(mode="json")}
     digest = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     return Idempotency(key=key, request_hash=digest)
 
@@ -225,13 +226,17 @@ def submit(session: Db, principal: ApiUser, year: int, form: str, unit: str,
 
 
 @router.post("/submissions/{year}/{form}/{unit}/nil", response_model=ReceiptOut,
-             summary="Declare that the unit has nothing to report on this form")
+             summary="Declare that the unit has nothing to report on this form",
+             description="Takes an `Idempotency-Key` header as submit does.")
 def nil(session: Db, principal: ApiUser, year: int, form: str, unit: str,
-        body: Annotated[NilIn | None, Body()] = None, lang: str = "nb") -> ReceiptOut | JSONResponse:
-    reason = (body or NilIn()).reason
-    refused = nil_reason_problems(reason, lang)
+        body: Annotated[NilIn | None, Body()] = None, lang: str = "nb",
+        idempotency_key: Annotated[str | None, Header(description="a key of the client's choosing, "
+                                                      "unique per request")] = None) -> ReceiptOut | JSONResponse:
+    body = body or NilIn()
+    refused = nil_reason_problems(body.reason, lang)
     if refused:
         return _unprocessable("invalid reason: nothing was stored", refused)
+    idempotency = _idempotency(idempotency_key, year, form, unit, body, action="nil")
     receipt = commit_retrying(session, lambda: submissions.declare_nil(
-        session, principal, year=year, form_id=form, unit_code=unit, reason=reason))
+        session, principal, year=year, form_id=form, unit_code=unit, reason=body.reason, idempotency=idempotency))
     return _receipt(receipt)
