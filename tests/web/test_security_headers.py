@@ -44,7 +44,7 @@ def _assert_security_headers(answer: object, path: str) -> None:
 def test_every_page_and_json_twin_is_no_store_with_the_headers(app_client: TestClient, username: str) -> None:
     login(app_client, username)
     for route in api_routes(app_client.app):  # type: ignore[arg-type]
-        if "GET" not in route.methods:
+        if "GET" not in route.methods or route.path.startswith("/static/"):
             continue
         path = filled(route.path)
         answer = app_client.get(path + ("?year=2025" if path == "/api/v1/forms" else ""), follow_redirects=False)
@@ -96,3 +96,10 @@ def test_docs_page_loads_swagger_ui_from_this_site(app_client: TestClient) -> No
         assert asset.status_code == 200 and hashlib.sha256(asset.content).hexdigest() == digest, name
     assert app_client.get("/static/api-docs.js").status_code == 200
     assert app_client.get("/openapi.json").json()["info"]["title"] == "KOSTRA"
+
+
+def test_only_the_two_swagger_ui_files_are_served(app_client: TestClient) -> None:
+    assert app_client.get("/static/swagger-ui/index.html").status_code == 404  # a demo page of the package
+    assert app_client.get("/static/swagger-ui/swagger-initializer.js").status_code == 404
+    css = app_client.get("/static/swagger-ui/swagger-ui.css")
+    assert css.headers["content-type"].startswith("text/css") and "no-store" not in css.headers.get("cache-control", "")

@@ -9,14 +9,17 @@ Swagger UI files come from the ``swagger-ui-bundle-v2`` package (Apache-2.0; its
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi.responses import FileResponse, HTMLResponse
 from swagger_ui_bundle import swagger_ui_path
 
 __all__ = ["SWAGGER_UI_URL", "install_api_docs"]
 
 SWAGGER_UI_URL = "/static/swagger-ui"
+# Only what the page loads: the package also holds a demo page that would fetch a public example API.
+SWAGGER_UI_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
 
 _PAGE = """<!doctype html>
 <html lang="en">
@@ -44,8 +47,17 @@ def api_docs() -> HTMLResponse:
     return HTMLResponse(_PAGE.format(title="KOSTRA", assets=SWAGGER_UI_URL, openapi_url="/openapi.json"))
 
 
+@router.get(SWAGGER_UI_URL + "/{name}")
+def swagger_ui_file(name: str) -> FileResponse:
+    """One of Swagger UI's two files (cacheable, as everything under ``/static/``)."""
+    if name not in SWAGGER_UI_FILES:
+        raise HTTPException(status_code=404)
+    return FileResponse(Path(str(swagger_ui_path)) / name, media_type=SWAGGER_UI_FILES[name])
+
+
 def install_api_docs(app: FastAPI) -> None:
-    """Serve the Swagger UI files and the ``/docs`` page (create the app with ``docs_url=None``)."""
-    # Mounted before /static, which would otherwise answer 404 for these paths.
-    app.mount(SWAGGER_UI_URL, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    """Serve the ``/docs`` page and Swagger UI's files (create the app with ``docs_url=None``).
+
+    Call before mounting ``/static``, which would otherwise answer 404 for the files.
+    """
     app.include_router(router)
