@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -21,7 +22,7 @@ from kostra.store.models import Submission
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
-TODAY = datetime.now(UTC).date()
+TODAY = datetime.now(ZoneInfo("Europe/Oslo")).date()  # "as of" a day is a day in Oslo
 
 
 def _submit_form5(session: Session, principal: Principal, unit_code: str) -> Submission:
