@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         """Cookies are sent over https only when users reach the site by https."""
         return self.site_url.startswith("https://")
+    # Request body caps (kostra.web.limits): any body, and multipart bodies carrying a file attachment
+    # (the 10 MiB file cap of the official web service plus the form's other fields).
+    max_request_bytes: int = Field(default=1 << 20, ge=1024)
+    max_upload_request_bytes: int = Field(default=11 << 20, ge=1024)
 
     @property
     def effective_database_url(self) -> str:

@@ -55,8 +55,8 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/index.json"): Kind.PUBLIC,
     ("GET", "/openapi.json"): Kind.PUBLIC,
     ("GET", "/docs"): Kind.PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): Kind.PUBLIC,
     ("GET", "/static"): Kind.PUBLIC,
+    ("GET", "/static/swagger-ui/{name}"): Kind.PUBLIC,
     ("POST", "/api/v1/check"): Kind.PUBLIC,  # the file control as a service, like SSB's own validator
     ("GET", "/login"): Kind.PUBLIC,
     ("POST", "/login"): Kind.AUTH,
@@ -220,7 +220,8 @@ def _client(app: FastAPI, username: str | None) -> dict[str, Any]:
 def _fill(path: str, target: Target) -> str:
     values = {"year": str(YEAR), "unit_code": target.unit, "unit": target.unit, "form_id": target.form,
               "form": target.form, "version": "1", "rule": "5-01", "field": "rom_i_alt",
-              "username": "demo-3405", "code": "3405", "edit_id": "1"}
+              "username": "demo-3405", "code": "3405", "edit_id": "1",
+              "name": "swagger-ui.css"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
 
 

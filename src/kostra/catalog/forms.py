@@ -159,7 +159,7 @@ class Form:
         """A field by id (``"3.2"``) or name (``"rom_i_alt"``); raises NotFound."""
         found = self._by_key.get(key)
         if found is None:
-            raise NotFound(f"form {self.id!r} ({self.file}) has no field {key!r}")
+            raise NotFound(f"form {self.id!r} has no field {key!r}")
         return found
 
     def field_line(self, field_id: str, key: str | None = None) -> int | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kostra.catalog.characters import refused_character
 from kostra.catalog.form_models import CHOICE_TYPES, NUMERIC_TYPES, Column, Condition, FieldType, FormField
 from kostra.catalog.forms import Form
 from kostra.catalog.severity import Severity
@@ -37,7 +38,9 @@ __all__ = [
     "validate_values",
 ]
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}( \d{3})+|\d+)([.,]\d+)?$")
+# Digits 0–9 only: Python's \d would also take Arabic-Indic or other scripts' digits as numbers.
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}( [0-9]{3})+|[0-9]+)([.,][0-9]+)?$")
+_DIGITS_MAX = 18  # whole-number digits of any answer: more than any amount in NOK, and it fits a 64-bit integer
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _TRUE = frozenset({"ja", "yes", "true", "1", "j", "y"})
 _FALSE = frozenset({"nei", "no", "false", "0", "2", "n"})
@@ -70,6 +73,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_orgnr": ("{label}: '{value}' er ikke et gyldig organisasjonsnummer (9 siffer med kontrollsiffer)",
                       "{label}: '{value}' is not a valid organisation number (9 digits with check digit)"),
     "not_text": ("{label}: '{value}' er ikke tekst", "{label}: '{value}' is not text"),
+    "not_finite": ("{label}: '{value}' er ikke et endelig tall", "{label}: '{value}' is not a finite number"),
+    "too_many_digits": ("{label}: '{value}' har for mange sifre; høyst {limit} før desimaltegnet",
+                        "{label}: '{value}' has too many digits; at most {limit} before the decimal mark"),
+    "refused_character": ("{label}: teksten inneholder tegnet {value}, som ikke er tillatt; fjern det",
+                          "{label}: the text contains the character {value}, which is not allowed; remove it"),
+    "too_many_texts": ("{label}: {value} tekster, høyst {limit} er tillatt",
+                       "{label}: {value} texts, at most {limit} allowed"),
     "too_long": ("{label}: teksten '{value}' er for lang; høyst {limit} tegn",
                  "{label}: the text '{value}' is too long; at most {limit} characters"),
     "not_a_table": ("{label}: forventet en liste med rader", "{label}: expected a list of rows"),
@@ -152,18 +162,22 @@ def parse_number(raw: object) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError(raw)
     if isinstance(raw, int | Decimal):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if not isinstance(raw, str):
+        number = Decimal(raw)
+    elif isinstance(raw, float):
+        number = Decimal(repr(raw))  # NaN and infinities too: refused below
+    elif isinstance(raw, str):
+        text = _SPACES.sub(" ", raw.strip()).replace("\u2212", "-")
+        if not _NUMBER.match(text):
+            raise ValueError(raw)
+        try:
+            number = Decimal(text.replace(" ", "").replace(",", "."))
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid numbers
+            raise ValueError(raw) from error
+    else:
         raise ValueError(raw)
-    text = _SPACES.sub(" ", raw.strip()).replace("\u2212", "-")
-    if not _NUMBER.match(text):
+    if not number.is_finite():
         raise ValueError(raw)
-    try:
-        return Decimal(text.replace(" ", "").replace(",", "."))
-    except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid numbers
-        raise ValueError(raw) from error
+    return number
 
 
 def orgnr_is_valid(number: str) -> bool:
@@ -275,7 +289,11 @@ def _is_missing(raw: object) -> bool:
 
 
 def _show(raw: object) -> str:
-    return raw if isinstance(raw, str) else str(raw)
+    text = raw if isinstance(raw, str) else str(raw)
+    if refused_character(text) is None:
+        return text
+    # A message quoting the answer must not carry its bidirectional overrides onto the page.
+    return "".join(c if refused_character(c) is None else f"\\u{ord(c):04x}" for c in text)
 
 
 def parse_value(spec: FormField | Column, raw: object) -> tuple[object, _Invalid | None]:
@@ -297,15 +315,21 @@ def parse_value(spec: FormField | Column, raw: object) -> tuple[object, _Invalid
     limit = spec.max_length or _TEXT_MAX
     if len(text) > limit:
         raise _Invalid("too_long", value=text[:20] + "…", limit=limit)
+    refused = refused_character(text)
+    if refused is not None:
+        raise _Invalid("refused_character", value=refused)
     return text.strip(), None
 
 
 def _number(spec: FormField | Column, raw: object) -> tuple[object, _Invalid | None]:
+    shown = _show(raw)[:40]  # a 5 000-digit answer is not echoed back whole
     try:
         number = parse_number(raw)
     except ValueError:
-        raise _Invalid("not_a_number", value=_show(raw)) from None
-    shown = _show(raw)
+        code = "not_finite" if isinstance(raw, float | Decimal) else "not_a_number"
+        raise _Invalid(code, value=shown) from None
+    if number.adjusted() >= _DIGITS_MAX:
+        raise _Invalid("too_many_digits", value=shown, limit=_DIGITS_MAX)
     exponent = number.normalize().as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if spec.type is FieldType.INTEGER or (spec.type is FieldType.AMOUNT and spec.decimals == 0):

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kostra.access.roles import Principal, owner_of, require_unit_access
@@ -29,6 +29,7 @@ from kostra.dataset.previous import last_year_reform, previous_year_values
 from kostra.dataset.reform import ReformKind
 from kostra.errors import KostraError, NotFound, UsageError
 from kostra.reporting.attachments import latest_attachment
+from kostra.reporting.versions import Idempotency, add_next_version, earlier_submission
 from kostra.store.models import Attachment, AuditEvent, Draft, Submission, utcnow
 from kostra.store.models import Unit as UnitRow
 
@@ -278,13 +279,18 @@ def _prefill_message(name: str, lang: str) -> str:
 
 def submit(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
            comments: Mapping[str, str] | None = None, confirm_warnings: bool = False,
-           lang: str = "nb", recontrol: bool = True) -> Submission:
+           lang: str = "nb", recontrol: bool = True, idempotency: Idempotency | None = None) -> Submission:
     """Submit the current answers as a new version; raises SubmissionBlocked listing what to fix.
 
     With ``recontrol`` the unit's own rules of the form are re-run at once on the new version
     (``kostra.controls.unit_runs``), so its control report shows only hits on what it submitted now.
+    With ``idempotency``, a request repeated with the same key answers with the submission it made
+    (raises IdempotencyConflict when the key came with another request).
     """
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, write=True)
+    earlier = earlier_submission(session, principal.username, idempotency) if idempotency else None
+    if earlier is not None:
+        return earlier
     unchanged = _draft(session, year, form_id, unit_code) is None and (
         state.attachment is None or state.latest is None
         or state.attachment.uploaded_at.replace(tzinfo=None) <= state.latest.created_at.replace(tzinfo=None))
@@ -296,7 +302,7 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
         raise SubmissionBlocked(blocking)
     warned = any(p.severity == Severity.WARNING for p in state.problems)
     status = FormStatus.SUBMITTED_WITH_WARNINGS if warned else FormStatus.SUBMITTED
-    submission = _append(session, principal, state, status, state.validated.values, all_comments)
+    submission = _append(session, principal, state, status, state.validated.values, all_comments, idempotency)
     if recontrol:
         _recontrol(session, submission, principal.username)
     return submission
@@ -315,42 +321,56 @@ def _recontrol(session: Session, submission: Submission, actor: str) -> None:
 
 
 def declare_nil(session: Session, principal: Principal, *, year: int, form_id: str, unit_code: str,
-                reason: str = "", lang: str = "nb") -> Submission:
-    """Record "nothing to report" as a new version, where the form allows it."""
+                reason: str = "", lang: str = "nb", idempotency: Idempotency | None = None) -> Submission:
+    """Record "nothing to report" as a new version, where the form allows it (``idempotency`` as for submit)."""
     state = form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang, write=True)
     if not state.form.definition.allows_nil:
         raise UsageError(f"form {form_id} does not allow 'nothing to report'")
-    submission = _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {})
+    earlier = earlier_submission(session, principal.username, idempotency) if idempotency else None
+    if earlier is not None:
+        return earlier
+    submission = _append(session, principal, state, FormStatus.NIL, {}, {"nil": reason} if reason else {},
+                         idempotency)
     _recontrol(session, submission, principal.username)
     return submission
 
 
 def _append(session: Session, principal: Principal, state: FormState, status: FormStatus,
-            values: Mapping[str, object], comments: Mapping[str, str]) -> Submission:
-    version = (session.scalar(select(func.max(Submission.version)).where(
-        Submission.year == state.year, Submission.form_id == state.form.id,
-        Submission.unit_code == state.unit.code)) or 0) + 1
+            values: Mapping[str, object], comments: Mapping[str, str],
+            idempotency: Idempotency | None = None) -> Submission:
     attachment = state.attachment.sha256 if state.attachment is not None else None
     content = json.dumps({"values": values, "state": status.value, "attachment": attachment}, ensure_ascii=False,
                          sort_keys=True, default=str)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     worst = Severity.OK if status is FormStatus.NIL else state.validated.worst
-    submission = Submission(
-        year=state.year, form_id=state.form.id, unit_code=state.unit.code, version=version, state=status.value,
-        values_json=json.dumps(values, ensure_ascii=False, sort_keys=True, default=str),
-        comments_json=json.dumps(dict(comments), ensure_ascii=False, sort_keys=True),
-        worst_severity=worst.name, content_hash=digest,
-        receipt_id=f"K{state.year}-{state.form.id}-{state.unit.code}-{version}-{digest[:8]}",
-        attachment_id=state.attachment.id if state.attachment is not None and status is not FormStatus.NIL
-        else None,
-        created_by=principal.username,
-    )
-    session.add(submission)
-    draft = _draft(session, state.year, state.form.id, state.unit.code)
-    if draft is not None:
-        session.delete(draft)
+
+    def build(version: int) -> Submission:
+        return Submission(
+            year=state.year, form_id=state.form.id, unit_code=state.unit.code, version=version,
+            state=status.value, values_json=json.dumps(values, ensure_ascii=False, sort_keys=True, default=str),
+            comments_json=json.dumps(dict(comments), ensure_ascii=False, sort_keys=True),
+            worst_severity=worst.name, content_hash=digest,
+            receipt_id=f"K{state.year}-{state.form.id}-{state.unit.code}-{version}-{digest[:8]}",
+            attachment_id=state.attachment.id if state.attachment is not None and status is not FormStatus.NIL
+            else None,
+            created_by=principal.username,
+            idempotency_key=idempotency.key if idempotency else None,
+            request_hash=idempotency.request_hash if idempotency else None,
+        )
+
+    # The draft goes first: on SQLite this write takes the database's write lock, so the highest
+    # version read next includes every submission committed before ours (and the savepoint in
+    # add_next_version has an open transaction). A bulk delete: a concurrent submitter may have
+    # deleted the same draft already.
+    session.execute(delete(Draft).where(
+        Draft.year == state.year, Draft.form_id == state.form.id, Draft.unit_code == state.unit.code))
+    submission, created = add_next_version(session, build, year=state.year, form_id=state.form.id,
+                                           unit_code=state.unit.code, username=principal.username,
+                                           idempotency=idempotency)
+    if not created:
+        return submission
     session.add(AuditEvent(actor=principal.username, action=f"submission.{status.value}",
-                           object_ref=f"{state.year}/{state.form.id}/{state.unit.code}/v{version}",
+                           object_ref=f"{state.year}/{state.form.id}/{state.unit.code}/v{submission.version}",
                            detail_json=json.dumps({"receipt": submission.receipt_id, "hash": digest})))
     session.flush()
     return submission

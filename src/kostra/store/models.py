@@ -201,7 +201,11 @@ class Submission(Base):
     """A submitted version (or nil return) of a form: never updated, corrections add a version."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("year", "form_id", "unit_code", "version", name="uq_submissions_version"),)
+    __table_args__ = (
+        UniqueConstraint("year", "form_id", "unit_code", "version", name="uq_submissions_version"),
+        # A client's Idempotency-Key names one request of one user (kostra.reporting.versions).
+        UniqueConstraint("created_by", "idempotency_key", name="uq_submissions_idempotency"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
@@ -218,6 +222,8 @@ class Submission(Base):
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
 
 class Attachment(Base):

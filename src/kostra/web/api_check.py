@@ -6,6 +6,7 @@ Errors share one shape: ``{"ok": false, "error": "...", "errors": [{"field": ...
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["check"])
 
 
 def _error(status: int, error: str, errors: list[dict[str, str]]) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"ok": False, "error": error, "errors": errors})
+    return JSONResponse(status_code=status, content={"ok": False, "error": error, "errors": errors, "status": status})
 
 
 @router.post("/check")
@@ -46,9 +47,9 @@ async def check_upload(
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return _error(413, "file too large", [{"field": "file", "message": "the upload limit is 10 MiB"}])
-    if not year.strip().isdigit():
+    if not re.fullmatch(r"[0-9]{4}", year.strip()):  # str.isdigit() also takes '²' and Arabic-Indic digits
         return _error(422, "invalid parameters",
-                      [{"field": "year", "message": f"invalid year {year!r}: expected 4 digits"}])
+                      [{"field": "year", "message": f"invalid year {year[:40]!r}: expected 4 digits 0–9"}])
     args = CheckArguments(
         form=form.strip().upper(), year=int(year), region=region.strip(),
         orgnrs=tuple(part.strip() for part in orgnr.split(",") if part.strip()),

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from importlib import import_module
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -19,9 +19,15 @@ from kostra import __version__
 from kostra.errors import AccessDenied, KostraError, NotFound
 from kostra.settings import Settings
 from kostra.store import create_engine_for, session_factory
+from kostra.web.api_docs import install_api_docs
 from kostra.web.deps import LoginRequired
-from kostra.web.pages import error_page, templates
+from kostra.web.error_messages import public_message, request_problems
+from kostra.web.i18n import translate
+from kostra.web.limits import BodyLimits, BodyTooLarge, limit_text
+from kostra.web.pages import error_page, page_language, templates
+from kostra.web.parameters import check_whole_numbers
 from kostra.web.routes_auth import login_redirect
+from kostra.web.security_headers import SecurityHeaders
 
 __all__ = ["create_app"]
 
@@ -59,16 +65,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="KOSTRA",
         version=__version__,
         description="Municipality–state reporting to Statistics Norway: forms, file controls, follow-up.",
-        docs_url="/docs",
+        docs_url=None,  # our /docs serves Swagger UI from this site (kostra.web.api_docs)
         redoc_url=None,
+        dependencies=[Depends(check_whole_numbers)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.templates = templates()
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie="kostra_session",
                        same_site="lax", https_only=settings.secure_cookies, max_age=None)
+    app.add_middleware(BodyLimits, max_bytes=settings.max_request_bytes,
+                       max_upload_bytes=settings.max_upload_request_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers, a 413 included
     for module_name, attribute in ROUTERS:
         app.include_router(getattr(import_module(module_name), attribute))
     _install_error_handlers(app)
@@ -80,6 +91,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, message: str, errors: list[dict[str, object]] | None = None) -> Response:
+    message = public_message(message)
     if _wants_json(request):
         return JSONResponse(
             {"ok": False, "error": message, "errors": errors or [], "status": status}, status_code=status
@@ -90,15 +102,17 @@ def _error(request: Request, status: int, message: str, errors: list[dict[str, o
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            text = translate("error.too_large", page_language(request)).format(limit=limit_text(exc.limit))
+            return _error(request, 413, text)
         return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors: list[dict[str, object]] = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
-            for e in exc.errors()
-        ]
-        return _error(request, 422, "invalid request", errors)
+        lang = page_language(request)
+        errors = request_problems(exc.errors(), lang)
+        details = "; ".join(str(e["message"]) for e in errors)
+        return _error(request, 422, f"{translate('error.invalid_request', lang)}: {details}", errors)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

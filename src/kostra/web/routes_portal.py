@@ -12,11 +12,13 @@ from starlette.datastructures import FormData
 from kostra.catalog.form_models import FieldType
 from kostra.catalog.forms import Form as FormDefinition
 from kostra.catalog.forms import load_catalog
+from kostra.catalog.free_text import comment_problems, nil_reason_problems
 from kostra.controls.filecheck.report_html import render_html
-from kostra.errors import NotFound
+from kostra.errors import IntakeError, NotFound
 from kostra.reporting import submissions
 from kostra.reporting.attachments import MAX_UPLOAD_BYTES, control_again, upload_attachment
 from kostra.reporting.overview import unit_forms
+from kostra.store.conflicts import commit_retrying
 from kostra.store.models import Submission, Unit
 from kostra.web.deps import Db, LangDep, PageUser, csrf_token, verify_csrf
 from kostra.web.pages import render, wants_partial
@@ -80,19 +82,24 @@ def _confirmed(data: FormData) -> list[str]:
     return [str(k).removeprefix("confirm:") for k in data if str(k).startswith("confirm:")]
 
 
-def _comments(data: FormData) -> dict[str, str]:
-    return {str(k).removeprefix("comment:"): str(v) for k, v in data.multi_items() if str(k).startswith("comment:")}
+def _comments(data: FormData, lang: str) -> dict[str, str]:
+    """The comments on warnings; raises IntakeError naming each one that is too long or holds refused characters."""
+    comments = {str(k).removeprefix("comment:"): str(v) for k, v in data.multi_items()
+                if str(k).startswith("comment:")}
+    refused = comment_problems(comments, lang)
+    if refused:
+        raise IntakeError("; ".join(p.message for p in refused))
+    return comments
 
 
 @router.post("/portal/{year}/{form_id}/{unit_code}/save", dependencies=CSRF)
 async def save(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                lang: LangDep) -> Response:
     data = await request.form()
-    state = submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                                   values=values_from_form(load_catalog(year).form(form_id), data),
-                                   comments=_comments(data), replace=not wants_partial(request),
-                                   confirm=_confirmed(data), lang=lang)
-    session.commit()
+    values, comments = values_from_form(load_catalog(year).form(form_id), data), _comments(data, lang)
+    state = commit_retrying(session, lambda: submissions.save_draft(
+        session, principal, year=year, form_id=form_id, unit_code=unit_code, values=values, comments=comments,
+        replace=not wants_partial(request), confirm=_confirmed(data), lang=lang))
     page = form_page(state, lang, csrf=csrf_token(request))
     if wants_partial(request):
         return render(request, "portal/feedback.html", page)
@@ -104,28 +111,33 @@ async def save(request: Request, year: int, form_id: str, unit_code: str, princi
 async def submit(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
                  lang: LangDep) -> Response:
     data = await request.form()
-    submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                           values=values_from_form(load_catalog(year).form(form_id), data),
-                           comments=_comments(data), replace=True, confirm=_confirmed(data), lang=lang)
+    values, comments = values_from_form(load_catalog(year).form(form_id), data), _comments(data, lang)
+
+    def save_and_submit() -> Submission:
+        submissions.save_draft(session, principal, year=year, form_id=form_id, unit_code=unit_code, values=values,
+                               comments=comments, replace=True, confirm=_confirmed(data), lang=lang)
+        return submissions.submit(session, principal, year=year, form_id=form_id, unit_code=unit_code,
+                                  confirm_warnings=data.get("confirm_warnings") == "yes", lang=lang)
+
     try:
-        receipt = submissions.submit(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                                     confirm_warnings=data.get("confirm_warnings") == "yes", lang=lang)
+        receipt = commit_retrying(session, save_and_submit)
     except submissions.SubmissionBlocked as blocked:
         session.commit()  # keep what was typed
         state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code,
                                        lang=lang)
         return render(request, "portal/form.html",
                       form_page(state, lang, csrf=csrf_token(request), blocking=blocked.problems), status=422)
-    session.commit()
     return _to_receipt(request, receipt)
 
 
 @router.post("/portal/{year}/{form_id}/{unit_code}/nil", dependencies=CSRF)
 def nil(request: Request, year: int, form_id: str, unit_code: str, principal: PageUser, session: Db,
-        reason: Annotated[str, Form()] = "") -> Response:
-    receipt = submissions.declare_nil(session, principal, year=year, form_id=form_id, unit_code=unit_code,
-                                      reason=reason)
-    session.commit()
+        lang: LangDep, reason: Annotated[str, Form()] = "") -> Response:
+    refused = nil_reason_problems(reason, lang)
+    if refused:
+        raise IntakeError(refused[0].message)
+    receipt = commit_retrying(session, lambda: submissions.declare_nil(
+        session, principal, year=year, form_id=form_id, unit_code=unit_code, reason=reason))
     return _to_receipt(request, receipt)
 
 
