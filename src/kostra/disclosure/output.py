@@ -44,7 +44,10 @@ def _diagnostics(spec: SuppressionSpec, contrib: Contributions | None) -> dict[s
     for n in spec.n or [1]:
         share = np.divide(cumulative[:, n - 1], total, out=np.zeros_like(total), where=total > 0)
         out[f"dominant{n}"] = pl.Series(f"dominant{n}", share)
-    out["max1contributor"] = pl.Series("max1contributor", contrib.top_contributor, dtype=pl.String)
+    top = pl.Series("max1contributor", contrib.top_contributor, dtype=pl.String)
+    if spec.contributor_var is None:  # R reports the data row number
+        top = top.cast(pl.Int64)
+    out["max1contributor"] = top
     out["n_contr"] = pl.Series("n_contr", contrib.n_contributors.astype(np.int64))
     out["n_non0_contr"] = pl.Series("n_non0_contr", contrib.n_nonzero)
     return out
