@@ -83,7 +83,8 @@ def _read_data(path: Path) -> Any:
 @click.option("--data", "data_path", type=click.Path(path_type=Path), required=True,
               help="CSV with one row per inner cell or contribution (codes are read as text).")
 @click.option("--hierarchies", multiple=True, metavar="VAR=FILE|VAR=Total",
-              help="A dimension and its hierarchy: a to-from CSV (mapsFrom, mapsTo, sign) or a total code. Repeatable.")
+              help="A dimension and its hierarchy: a to-from CSV (mapsFrom, mapsTo, sign) or a total code. "
+              "Repeatable.")
 @click.option("--dimVar", "dim_var", help="Dimension columns, comma-separated; nested columns are found (FindDimLists).")
 @click.option("--formula", help="Model formula, e.g. '~a*b + c' (cells of the terms only).")
 @click.option("--freqVar", "freq_var", help="Column of counts (without it each row counts 1).")
@@ -93,13 +94,15 @@ def _read_data(path: Path) -> Any:
 @click.option("--protectZeros", "protect_zeros", help="TRUE|FALSE: zero cells are primary too.")
 @click.option("--secondaryZeros", "secondary_zeros", default="FALSE", show_default=True,
               help="TRUE|FALSE: zero cells may be secondary suppressed.")
-@click.option("--extend0", help="TRUE|FALSE: add missing combinations as zeros (default TRUE for SuppressSmallCounts).")
+@click.option("--extend0",
+              help="TRUE|FALSE: add missing combinations as zeros (default TRUE for SuppressSmallCounts).")
 @click.option("--removeEmpty", "remove_empty", help="TRUE|FALSE: drop cells without inner cells (default TRUE with a formula).")
 @click.option("--n", "n_text", help="Dominance rule n values, e.g. 1,2.")
 @click.option("--k", "k_text", help="Dominance rule k values (percent), e.g. 65,85.")
 @click.option("--pPercent", "p_percent", type=float, help="p % rule: primary if X − c1 − c2 < p/100 · c1.")
 @click.option("--allDominance", "all_dominance", default="FALSE", help="TRUE|FALSE: add the dominance diagnostics.")
-@click.option("--primary", "primary_text", help="Rules for GaussSuppressionFromData, e.g. DominanceRule,NContributorsRule.")
+@click.option("--primary", "primary_text",
+              help="Rules for GaussSuppressionFromData, e.g. DominanceRule,NContributorsRule.")
 @click.option("--audit", "run_audit", is_flag=True, help="Prove by linear programming that no suppressed cell can "
               "be derived exactly; print each suppressed cell's interval to stderr.")
 @click.option("--output", "output_path", type=click.Path(path_type=Path, dir_okay=False),

@@ -13,6 +13,7 @@ programs small.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,6 +104,7 @@ def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float,
     b_eq = (values[published] - fixed_part[published])[keep]
     nonnegative = bool((inner_values >= 0).all())
     bounds = (0, None) if nonnegative else (None, None)
+    solve = _solver(a_eq, b_eq, bounds)
     intervals = []
     for cell in suppressed:
         objective = a[cell, :].toarray().ravel()
@@ -110,11 +112,44 @@ def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float,
         if not objective.any():
             lower = upper = offset
         else:
-            lower = _solve(objective, a_eq, b_eq, bounds) + offset
-            upper = -_solve(-objective, a_eq, b_eq, bounds) + offset
+            lower = solve(objective) + offset
+            upper = -solve(-objective) + offset
         intervals.append(CellInterval(int(cell), float(values[cell]), lower, upper, bool(result.primary[cell]),
                                       _required(result, int(cell), n, k)))
     return AuditReport(intervals)
+
+
+def _solver(a_eq: sp.csr_matrix, b_eq: np.ndarray,
+            bounds: tuple[float | None, None]) -> Callable[[np.ndarray], float]:
+    """One HiGHS model kept between the programs (only the objective changes, so each solve starts from the
+    last basis); SciPy's ``linprog`` when its bundled HiGHS class is not available."""
+    try:
+        from scipy.optimize._highspy import _core
+    except ImportError:  # pragma: no cover - depends on the SciPy build
+        return lambda objective: _solve(objective, a_eq, b_eq, bounds)
+    highs = _core._Highs()
+    highs.setOptionValue("output_flag", False)
+    n = a_eq.shape[1]
+    inf = highs.getInfinity()
+    lower = np.zeros(n) if bounds[0] == 0 else np.full(n, -inf)
+    highs.addVars(n, lower, np.full(n, inf))
+    csr = sp.csr_matrix(a_eq)
+    if csr.shape[0]:
+        highs.addRows(csr.shape[0], b_eq, b_eq, csr.nnz, csr.indptr[:-1].astype(np.int32),
+                      csr.indices.astype(np.int32), csr.data)
+    columns = np.arange(n, dtype=np.int32)
+
+    def solve(objective: np.ndarray) -> float:
+        highs.changeColsCost(n, columns, objective.astype(float))
+        highs.run()
+        status = highs.getModelStatus()
+        if status == _core.HighsModelStatus.kUnbounded:
+            return -np.inf
+        if status != _core.HighsModelStatus.kOptimal:
+            return _solve(objective, a_eq, b_eq, bounds)
+        return float(highs.getInfo().objective_function_value)
+
+    return solve
 
 
 def _solve(objective: np.ndarray, a_eq: sp.csr_matrix, b_eq: np.ndarray, bounds: tuple[float | None, None]) -> float:
