@@ -85,7 +85,8 @@ def _read_data(path: Path) -> Any:
 @click.option("--hierarchies", multiple=True, metavar="VAR=FILE|VAR=Total",
               help="A dimension and its hierarchy: a to-from CSV (mapsFrom, mapsTo, sign) or a total code. "
               "Repeatable.")
-@click.option("--dimVar", "dim_var", help="Dimension columns, comma-separated; nested columns are found (FindDimLists).")
+@click.option("--dimVar", "dim_var",
+              help="Dimension columns, comma-separated; nested columns are found (FindDimLists).")
 @click.option("--formula", help="Model formula, e.g. '~a*b + c' (cells of the terms only).")
 @click.option("--freqVar", "freq_var", help="Column of counts (without it each row counts 1).")
 @click.option("--numVar", "num_var", help="Column(s) of values, comma-separated; the first is used by the rules.")
@@ -96,7 +97,8 @@ def _read_data(path: Path) -> Any:
               help="TRUE|FALSE: zero cells may be secondary suppressed.")
 @click.option("--extend0",
               help="TRUE|FALSE: add missing combinations as zeros (default TRUE for SuppressSmallCounts).")
-@click.option("--removeEmpty", "remove_empty", help="TRUE|FALSE: drop cells without inner cells (default TRUE with a formula).")
+@click.option("--removeEmpty", "remove_empty",
+              help="TRUE|FALSE: drop cells without inner cells (default TRUE with a formula).")
 @click.option("--n", "n_text", help="Dominance rule n values, e.g. 1,2.")
 @click.option("--k", "k_text", help="Dominance rule k values (percent), e.g. 65,85.")
 @click.option("--pPercent", "p_percent", type=float, help="p % rule: primary if X − c1 − c2 < p/100 · c1.")
