@@ -129,6 +129,9 @@ def _solver(a_eq: sp.csr_matrix, b_eq: np.ndarray,
         return lambda objective: _solve(objective, a_eq, b_eq, bounds)
     highs = _core._Highs()
     highs.setOptionValue("output_flag", False)
+    # only the objective changes between solves: primal simplex from the last basis takes a few iterations
+    highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("simplex_strategy", 4)
     n = a_eq.shape[1]
     inf = highs.getInfinity()
     lower = np.zeros(n) if bounds[0] == 0 else np.full(n, -inf)

@@ -309,32 +309,38 @@ def _pivot(a_cols: list[Column], b_cols: list[Column], j: int, row_a: dict[int, 
 
 def _reduce(cols: list[Column], i: int, ind: int, pivot_value: int, rest: Column,
             index: dict[int, set[int]]) -> None:
-    old = cols[i]
-    value = old[ind]
+    """Eliminate row ``ind`` from column i with the pivot column (in place).
+
+    R rescales a column whose values are all equal to ones (``Scale2one``); every decision of the algorithm
+    (proportionality, "all values equal") is invariant to a column's scale, so that step is left out.
+    """
+    col = cols[i]
+    value = col.pop(ind)
+    index[ind].discard(i)
     if not rest:
-        new = {r: v for r, v in old.items() if r != ind}
-    elif len(old) == 1:
-        new = dict(rest)
-    else:
-        if abs(value) == abs(pivot_value):
-            sign = -1 if value == pivot_value else 1
-            scale_old, scale_rest = 1, sign
-        else:
-            k1, k2 = _reduce_greatest_divisor(value, pivot_value)
-            scale_old, scale_rest = k2, -k1
-        new = {r: v * scale_old for r, v in old.items() if r != ind}
-        for r, v in rest.items():
-            new[r] = new.get(r, 0) + scale_rest * v
-        new = {r: v for r, v in new.items() if v != 0}
-    if new and len(set(new.values())) == 1:  # R's Scale2one
-        new = dict.fromkeys(new, 1)
-    for r in old:
-        if r not in new:
-            index[r].discard(i)
-    for r in new:
-        if r not in old:
+        return
+    if not col:
+        col.update(rest)
+        for r in rest:
             index.setdefault(r, set()).add(i)
-    cols[i] = new
+        return
+    if abs(value) == abs(pivot_value):
+        scale_rest = -1 if value == pivot_value else 1
+    else:
+        k1, k2 = _reduce_greatest_divisor(value, pivot_value)
+        scale_rest = -k1
+        for r in col:
+            col[r] *= k2
+    for r, v in rest.items():
+        new = col.get(r, 0) + scale_rest * v
+        if new == 0:
+            if r in col:
+                del col[r]
+                index[r].discard(i)
+        else:
+            if r not in col:
+                index.setdefault(r, set()).add(i)
+            col[r] = new
 
 
 def _reduce_greatest_divisor(a: int, b: int) -> tuple[int, int]:
