@@ -19,7 +19,7 @@ from kostra.reference.regions import members, regions
 def _frequency_data(year: int, seed: int = 7) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     units = [r.code for r in regions(year, "kommune") if r.code != "0301"] + [r.code for r in regions(year, "bydel")]
-    rows = [(u, s, str(int(rng.poisson(rng.choice([1.5, 6, 40]))))) for u in units
+    rows = [(u, s, str(int(rng.poisson(rng.choice([2.5, 20, 80, 300]))))) for u in units
             for s in ("HJS", "PRB", "KOR", "LAN", "DAG")]
     return pl.DataFrame(rows, schema=["region", "tjeneste", "antall"], orient="row")
 
