@@ -4,8 +4,9 @@ Independently of the elimination: an attacker knows every published cell and tha
 negative (when the data has no negative values). For each suppressed cell the audit computes the smallest and
 largest value it can take under those facts (its feasible interval). A cell whose interval has no width can be
 derived exactly: the suppression failed. For magnitude tables the audit also checks the protection the primary
-rule requires: the interval must reach far enough above the true value that the largest contributor(s) can no
-longer be estimated closely (p % rule: ``p/100 · c1 − (X − c1 − c2)``; (n, k) rule: ``100/k · (c1+…+cn) − X``).
+rule requires: the interval must reach that far both above and below the true value, so that the largest
+contributor(s) can no longer be estimated closely (p % rule: ``p/100 · c1 − (X − c1 − c2)``; (n, k) rule:
+``100/k · (c1+…+cn) − X``), as Tau-Argus' upper and lower protection levels.
 
 Inner cells that are themselves published cells are fixed at their values before solving, which keeps the
 programs small.
@@ -46,7 +47,8 @@ class CellInterval:
     def protected(self) -> bool:
         if self.exact:
             return False
-        return self.upper - self.value >= self.required - TOLERANCE or self.value - self.lower >= self.required
+        slack = TOLERANCE * max(1.0, abs(self.value))
+        return self.upper - self.value >= self.required - slack and self.value - self.lower >= self.required - slack
 
 
 @dataclass

@@ -100,6 +100,15 @@ def _defaults(spec: SuppressionSpec) -> tuple[int, bool, bool]:
     if spec.fun in (Fun.SUPPRESS_SMALL_COUNTS, Fun.SUPPRESS_FEW_CONTRIBUTORS) and spec.max_n is None:
         raise TableInputError(f"{spec.fun.value} needs --maxN (the largest count to suppress)")
     max_n = 3 if spec.max_n is None else spec.max_n
+    if max_n < 0:
+        raise TableInputError(f"maxN {max_n}: expected 0 or more")
+    if len(spec.n) != len(spec.k):
+        raise TableInputError(f"n ({len(spec.n)} values) and k ({len(spec.k)} values) must have the same length, "
+                              "e.g. n = 1,2 and k = 65,85")
+    if any(n < 1 for n in spec.n) or any(not 0 < k <= 100 for k in spec.k):
+        raise TableInputError("dominance rule: n must be 1 or more and k a percentage in (0, 100]")
+    if spec.p_percent is not None and not 0 < spec.p_percent < 100:
+        raise TableInputError(f"pPercent {spec.p_percent:g}: expected a percentage between 0 and 100")
     protect = spec.protect_zeros
     if protect is None:
         protect = not spec.magnitude
@@ -110,12 +119,16 @@ def _defaults(spec: SuppressionSpec) -> tuple[int, bool, bool]:
 def _check_values(data: pl.DataFrame, names: Sequence[str], source: str, *, counts: bool) -> pl.DataFrame:
     for name in names:
         column = data[name]
+        missing = np.flatnonzero(column.is_null().to_numpy())
+        if len(missing):
+            raise TableInputError(f"{source} line {int(missing[0]) + 2}, column {name}: the value is missing (NA or "
+                                  "empty); expected a number")
         if column.dtype == pl.String:
             converted = column.str.strip_chars().cast(pl.Float64, strict=False)
-            bad = column.filter(converted.is_null() & column.is_not_null())
-            if len(bad) or converted.is_null().any():
-                row = int(np.flatnonzero((converted.is_null()).to_numpy())[0]) + 2
-                raise TableInputError(f"{source} line {row}, column {name}: {column[row - 2]!r} is not a number")
+            bad = np.flatnonzero(converted.is_null().to_numpy())
+            if len(bad):
+                row = int(bad[0])
+                raise TableInputError(f"{source} line {row + 2}, column {name}: {column[row]!r} is not a number")
             data = data.with_columns(converted.alias(name))
         if counts:
             values = data[name].to_numpy()
