@@ -17,6 +17,7 @@ import polars as pl
 from kostra.disclosure.candidates import candidates_default, candidates_num
 from kostra.disclosure.gauss import gauss_suppression
 from kostra.disclosure.inputs import TableInputError
+from kostra.disclosure.output import output_frame
 from kostra.disclosure.rules import (
     Contributions,
     contributions,
@@ -145,6 +146,21 @@ def _check_values(data: pl.DataFrame, names: Sequence[str], source: str, *, coun
     return data
 
 
+def _prepare(data: pl.DataFrame, spec: SuppressionSpec, source: str) -> pl.DataFrame:
+    """Check the named columns exist and convert counts and values to numbers (TableInputError if not)."""
+    if spec.contributor_var and spec.contributor_var not in data.columns:
+        raise TableInputError(f"{source}: contributorVar {spec.contributor_var!r} is not a column; the columns are "
+                              f"{', '.join(data.columns)}")
+    if spec.freq_var:
+        if spec.freq_var not in data.columns:
+            raise TableInputError(f"{source}: freqVar {spec.freq_var!r} is not a column")
+        data = _check_values(data, [spec.freq_var], source, counts=True)
+    for name in spec.num_var:
+        if name not in data.columns:
+            raise TableInputError(f"{source}: numVar {name!r} is not a column")
+    return _check_values(data, list(spec.num_var), source, counts=False)
+
+
 def _primary(spec: SuppressionSpec, table: Table, freq: np.ndarray, max_n: int, protect: bool,
              contrib: Contributions | None) -> np.ndarray:
     primary = np.zeros(len(freq), dtype=bool)
@@ -201,17 +217,7 @@ def _contributions(spec: SuppressionSpec, table: Table, rules: list[PrimaryRule]
 def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data") -> SuppressionResult:
     """Primary and secondary suppression of the table ``spec`` describes; raises TableInputError on bad input."""
     max_n, protect, extend0 = _defaults(spec)
-    if spec.contributor_var and spec.contributor_var not in data.columns:
-        raise TableInputError(f"{source}: contributorVar {spec.contributor_var!r} is not a column; the columns are "
-                              f"{', '.join(data.columns)}")
-    if spec.freq_var:
-        if spec.freq_var not in data.columns:
-            raise TableInputError(f"{source}: freqVar {spec.freq_var!r} is not a column")
-        data = _check_values(data, [spec.freq_var], source, counts=True)
-    for name in spec.num_var:
-        if name not in data.columns:
-            raise TableInputError(f"{source}: numVar {name!r} is not a column")
-    data = _check_values(data, list(spec.num_var), source, counts=False)
+    data = _prepare(data, spec, source)
     table = build_table(data, source=source, hierarchies=spec.hierarchies, dim_var=spec.dim_var,
                         formula=spec.formula, freq_var=spec.freq_var, num_vars=spec.num_var,
                         contributor_var=spec.contributor_var, extend0=extend0, remove_empty=spec.remove_empty,
@@ -231,8 +237,6 @@ def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data")
                                   singleton_method=method)
     suppressed = primary.copy()
     suppressed[secondary] = True
-    from kostra.disclosure.output import output_frame
-
     cells = output_frame(spec, table, freq, contrib, primary, suppressed)
     if spec.magnitude:
         values, inner_values = num, table.inner[spec.num_var[0]].to_numpy().astype(float)
