@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from kostra.cli.output import format_option, render
 from kostra.errors import UsageError
 
 __all__ = ["suppress_command"]
@@ -108,13 +109,18 @@ def _read_data(path: Path) -> Any:
 @click.option("--audit", "run_audit", is_flag=True, help="Prove by linear programming that no suppressed cell can "
               "be derived exactly; print each suppressed cell's interval to stderr.")
 @click.option("--output", "output_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the CSV here instead of stdout.")
+              help="Write the result here instead of stdout.")
+@format_option("csv", "table", "json", default="csv")
 def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], dim_var: str | None,
                      formula: str | None, freq_var: str | None, num_var: str | None, contributor_var: str | None,
                      max_n: int | None, protect_zeros: str | None, secondary_zeros: str, extend0: str | None,
                      remove_empty: str | None, n_text: str | None, k_text: str | None, p_percent: float | None,
-                     all_dominance: str, primary_text: str | None, run_audit: bool, output_path: Path | None) -> None:
-    """Primary and secondary suppression (prikking) identical to GaussSuppression (R)."""
+                     all_dominance: str, primary_text: str | None, run_audit: bool, output_path: Path | None,
+                     output_format: str) -> None:
+    """Primary and secondary suppression (prikking) identical to GaussSuppression (R).
+
+    The CSV (the default format) is R's output: its cells, columns and row order, with primary and suppressed.
+    """
     from kostra.disclosure.suppress import Fun, PrimaryRule, SuppressionSpec
 
     try:
@@ -133,15 +139,18 @@ def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], di
         secondary_zeros=bool(_logical(secondary_zeros, "secondaryZeros")), extend0=_logical(extend0, "extend0"),
         remove_empty=_logical(remove_empty, "removeEmpty"), n=n, k=k, p_percent=p_percent,
         all_dominance=bool(_logical(all_dominance, "allDominance")), primary=rules)
-    _run(spec, data_path, run_audit, output_path)
+    _run(spec, data_path, run_audit, output_path, output_format)
 
 
-def _run(spec: Any, data_path: Path, run_audit: bool, output_path: Path | None) -> None:
+def _run(spec: Any, data_path: Path, run_audit: bool, output_path: Path | None, output_format: str) -> None:
     from kostra.disclosure.output import format_csv
     from kostra.disclosure.suppress import suppress
 
     result = suppress(_read_data(data_path), spec, source=str(data_path))
-    text = format_csv(result.cells)
+    if output_format == "csv":
+        text = format_csv(result.cells)
+    else:
+        text = render(result.cells.to_dicts(), output_format, columns=result.cells.columns) + "\n"
     if output_path is None:
         click.echo(text, nl=False)
     else:
