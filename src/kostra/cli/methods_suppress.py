@@ -43,7 +43,7 @@ def _numbers(value: str | None, name: str, kind: type) -> tuple[Any, ...]:
 
 
 def _hierarchies(values: tuple[str, ...]) -> dict[str, Any] | None:
-    from kostra.disclosure.hierarchy import Link
+    from kostra.disclosure.hierarchy import Hierarchy, Link
     from kostra.disclosure.inputs import read_hierarchy_file
 
     if not values:
@@ -55,7 +55,7 @@ def _hierarchies(values: tuple[str, ...]) -> dict[str, Any] | None:
             raise UsageError(f"--hierarchies: {value!r}; expected VAR=FILE or VAR=Total")
         path = Path(target)
         if path.suffix.lower() == ".csv" or path.exists():
-            out[name] = [Link(c, p, s) for c, p, s in read_hierarchy_file(path)]
+            out[name] = Hierarchy(tuple(Link(c, p, s) for c, p, s in read_hierarchy_file(path)), str(path))
         else:
             out[name] = target
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kostra.disclosure.inputs import TableInputError
 
-__all__ = ["Dimension", "Link", "dimension_from_links", "flat_dimension", "nested_dimension"]
+__all__ = ["Dimension", "Hierarchy", "Link", "dimension_from_links", "flat_dimension", "nested_dimension"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,14 @@ class Link:
     child: str
     parent: str
     sign: int = 1
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """The links of a hierarchy and where they came from (a file name, for messages)."""
+
+    links: tuple[Link, ...]
+    source: str
 
 
 def _byte_key(code: str) -> bytes:
@@ -72,7 +80,8 @@ def _levels(codes: Iterable[str], children: Mapping[str, list[str]], source: str
             return levels[code]
         if state.get(code) == 1:
             cycle = " → ".join([*path[path.index(code):], code])
-            raise TableInputError(f"{source}: the hierarchy has a cycle: {cycle}; a code cannot be below itself")
+            raise TableInputError(f"{source}: the hierarchy has a cycle: {cycle} (each code sums into the one "
+                                  "before it); a code cannot be below itself")
         state[code] = 1
         below = [visit(child, [*path, code]) for child in children.get(code, [])]
         state[code] = 2
@@ -108,11 +117,11 @@ def dimension_from_links(name: str, links: Sequence[Link], data_codes: Iterable[
     levels = _levels(codes, children, source)
     for code in dict.fromkeys(data_codes):
         if code not in levels:
-            raise TableInputError(f"{data_source}, column {name}: code {code!r} is not in the hierarchy {source}; "
+            raise TableInputError(f"{data_source}, column {name}: code {code!r} is not in the hierarchy ({source}); "
                                   "add it to the hierarchy (mapsFrom) or correct the data")
         if levels[code] != 0:
             raise TableInputError(f"{data_source}, column {name}: code {code!r} is a sum in the hierarchy "
-                                  f"{source} (it has codes below it); the data must hold input codes only")
+                                  f"({source}): it has codes below it; the data must hold input codes only")
     tops = [c for c in codes if c not in parents]
     return Dimension(name, _ordered(levels), parents, levels, tops[0] if len(tops) == 1 else None, (name,), source)
 

@@ -18,13 +18,20 @@ import polars as pl
 import scipy.sparse as sp
 
 from kostra.disclosure.formula import parse_formula
-from kostra.disclosure.hierarchy import Dimension, Link, dimension_from_links, flat_dimension, nested_dimension
+from kostra.disclosure.hierarchy import (
+    Dimension,
+    Hierarchy,
+    Link,
+    dimension_from_links,
+    flat_dimension,
+    nested_dimension,
+)
 from kostra.disclosure.inputs import TableInputError
 from kostra.disclosure.model import ModelMatrix, crossed_model, formula_model
 
 __all__ = ["HierarchySpec", "Table", "build_table", "find_nested_groups"]
 
-HierarchySpec = Sequence[Link] | str
+HierarchySpec = Sequence[Link] | Hierarchy | str
 
 
 @dataclass
@@ -89,8 +96,10 @@ def _dimensions(data: pl.DataFrame, source: str, hierarchies: Mapping[str, Hiera
             codes = data[name].unique(maintain_order=True).to_list()
             if isinstance(spec, str):
                 dims.append(flat_dimension(name, codes, spec))
+            elif isinstance(spec, Hierarchy):
+                dims.append(dimension_from_links(name, spec.links, codes, source=spec.source, data_source=source))
             else:
-                dims.append(dimension_from_links(name, spec, codes, source=f"hierarchy of {name}",
+                dims.append(dimension_from_links(name, spec, codes, source=f"the hierarchy of {name}",
                                                  data_source=source))
         return dims
     assert groups is not None
