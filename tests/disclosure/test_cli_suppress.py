@@ -93,3 +93,17 @@ def test_contributor_variable_that_does_not_exist(table: Path) -> None:
 def test_bad_formula(table: Path) -> None:
     _one_line_error(_run("--data", str(table), "--formula", "~region + __import__('os')", "--freqVar", "antall"),
                     "formula")
+
+
+def test_table_from_a_definition(tmp_path: Path) -> None:
+    data = tmp_path / "brukere.csv"
+    data.write_text("region,tjeneste,antall\n1103,HJS,2\n1103,PRB,9\n1106,HJS,5\n1106,PRB,8\n", encoding="utf-8")
+    done = _run("--table", "helse_omsorg_brukere", "--year", "2025", "--data", str(data))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == '"region","tjeneste","antall","primary","suppressed"'
+    # 1103 HJS = 2 is primary; with 1106 HJS = 5 and the county total published it would be revealed
+    assert '"1103","HJS",2,TRUE,TRUE' in lines
+    assert '"EKA11","HJS",7,FALSE,FALSE' in lines
+    assert '"1106","HJS",5,FALSE,TRUE' in lines
+    _one_line_error(_run("--table", "nope", "--year", "2025", "--data", str(data)), "no such table definition")

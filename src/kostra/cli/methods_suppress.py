@@ -108,6 +108,9 @@ def _read_data(path: Path) -> Any:
               help="Rules for GaussSuppressionFromData, e.g. DominanceRule,NContributorsRule.")
 @click.option("--audit", "run_audit", is_flag=True, help="Prove by linear programming that no suppressed cell can "
               "be derived exactly; print each suppressed cell's interval to stderr.")
+@click.option("--table", "table_name", help="A table definition (definitions/<year>/tables, e.g. "
+              "helse_omsorg_brukere): its dimensions, hierarchies and rules replace the arguments above.")
+@click.option("--year", type=int, help="Year of --table's definition and region hierarchy.")
 @click.option("--output", "output_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the result here instead of stdout.")
 @format_option("csv", "table", "json", default="csv")
@@ -115,14 +118,17 @@ def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], di
                      formula: str | None, freq_var: str | None, num_var: str | None, contributor_var: str | None,
                      max_n: int | None, protect_zeros: str | None, secondary_zeros: str, extend0: str | None,
                      remove_empty: str | None, n_text: str | None, k_text: str | None, p_percent: float | None,
-                     all_dominance: str, primary_text: str | None, run_audit: bool, output_path: Path | None,
-                     output_format: str) -> None:
+                     all_dominance: str, primary_text: str | None, run_audit: bool, table_name: str | None,
+                     year: int | None, output_path: Path | None, output_format: str) -> None:
     """Primary and secondary suppression (prikking) identical to GaussSuppression (R).
 
     The CSV (the default format) is R's output: its cells, columns and row order, with primary and suppressed.
     """
     from kostra.disclosure.suppress import Fun, PrimaryRule, SuppressionSpec
 
+    if table_name:
+        _run(_defined_spec(table_name, year), data_path, run_audit, output_path, output_format)
+        return
     try:
         rules = tuple(PrimaryRule(r.strip()) for r in primary_text.split(",")) if primary_text else ()
     except ValueError:
@@ -140,6 +146,19 @@ def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], di
         remove_empty=_logical(remove_empty, "removeEmpty"), n=n, k=k, p_percent=p_percent,
         all_dominance=bool(_logical(all_dominance, "allDominance")), primary=rules)
     _run(spec, data_path, run_audit, output_path, output_format)
+
+
+def _defined_spec(name: str, year: int | None) -> Any:
+    from kostra.catalog.tables import load_tables
+    from kostra.disclosure.defined import spec_of_definition
+
+    if year is None:
+        raise UsageError("--table needs --year (the year of the definition and of the region hierarchy)")
+    tables = load_tables(year)
+    if name not in tables:
+        known = ", ".join(sorted(tables)) or "none"
+        raise UsageError(f"--table {name!r}: no such table definition in {year}; the tables are {known}")
+    return spec_of_definition(tables[name], year)
 
 
 def _run(spec: Any, data_path: Path, run_audit: bool, output_path: Path | None, output_format: str) -> None:
