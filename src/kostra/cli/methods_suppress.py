@@ -148,6 +148,26 @@ def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], di
     _run(spec, data_path, run_audit, output_path, output_format)
 
 
+def _progress(step: str) -> Any:
+    """Progress on stderr when it is a terminal (candidates or cells done), else nothing."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{step}: {done}/{total}", err=True, nl=False)
+
+    return show
+
+
+def _end_progress() -> None:
+    import sys
+
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
+
+
 def _defined_spec(name: str, year: int | None) -> Any:
     from kostra.catalog.tables import load_tables
     from kostra.disclosure.defined import spec_of_definition
@@ -165,7 +185,8 @@ def _run(spec: Any, data_path: Path, run_audit: bool, output_path: Path | None, 
     from kostra.disclosure.output import format_csv
     from kostra.disclosure.suppress import suppress
 
-    result = suppress(_read_data(data_path), spec, source=str(data_path))
+    result = suppress(_read_data(data_path), spec, source=str(data_path), progress=_progress("elimination"))
+    _end_progress()
     if output_format == "csv":
         text = format_csv(result.cells)
     else:
@@ -187,7 +208,8 @@ def _run(spec: Any, data_path: Path, run_audit: bool, output_path: Path | None, 
 def _print_audit(result: Any, spec: Any) -> None:
     from kostra.disclosure.audit import audit
 
-    report = audit(result, n=tuple(spec.n), k=tuple(spec.k))
+    report = audit(result, n=tuple(spec.n), k=tuple(spec.k), progress=_progress("audit"))
+    _end_progress()
     columns = result.table.model.columns
     click.echo("audit: cell, value, feasible interval, kind, protection", err=True)
     for interval in report.intervals:

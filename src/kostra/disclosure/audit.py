@@ -84,8 +84,13 @@ def _required(result: SuppressionResult, cell: int, n: tuple[int, ...], k: tuple
     return max(needs)
 
 
-def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float, ...] = ()) -> AuditReport:
-    """Feasible interval of every suppressed cell, by two linear programs each (min and max)."""
+def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float, ...] = (),
+          progress: Callable[[int, int], None] | None = None) -> AuditReport:
+    """Feasible interval of every suppressed cell, by two linear programs each (min and max).
+
+    ``n`` and ``k`` are the dominance rule's, for the protection check; ``progress(done, total)`` is called
+    now and then.
+    """
     x = sp.csc_matrix(result.table.x, dtype=float)
     values = result.values.astype(float)
     inner_values = result.inner_values.astype(float)
@@ -108,7 +113,9 @@ def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float,
     bounds = (0, None) if nonnegative else (None, None)
     solve = _solver(a_eq, b_eq, bounds)
     intervals = []
-    for cell in suppressed:
+    for done, cell in enumerate(suppressed):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(suppressed))
         objective = a[cell, :].toarray().ravel()
         offset = fixed_part[cell]
         if not objective.any():

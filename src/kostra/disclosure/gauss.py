@@ -19,7 +19,7 @@ Singletons (inner cells a respondent could subtract itself from) are handled as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,13 +32,17 @@ __all__ = ["NumMethod", "decode_num_method", "gauss_suppression"]
 Column = dict[int, int]
 
 
+Progress = Callable[[int, int], None]
+
+
 def gauss_suppression(x: sp.spmatrix, candidates: Sequence[int], primary: Sequence[int], *,
-                      singleton: np.ndarray | None = None, singleton_method: str = "anySum") -> list[int]:
+                      singleton: np.ndarray | None = None, singleton_method: str = "anySum",
+                      progress: Progress | None = None) -> list[int]:
     """Return the secondary suppressed cells (0-based column indices of ``x``), as R's ``GaussSuppression``.
 
     ``candidates`` lists the cells in the order they are tried for publication; primary cells among them are
     skipped. ``singleton`` is a boolean vector over inner cells (frequency methods) or an integer vector of
-    contributor ids, 0 for non-singletons (``num…`` methods).
+    contributor ids, 0 for non-singletons (``num…`` methods). ``progress(done, total)`` is called now and then.
 
     >>> import scipy.sparse as sp
     >>> x = sp.csc_matrix([[1, 1, 0], [1, 0, 1]])   # total, a, b
@@ -56,7 +60,7 @@ def gauss_suppression(x: sp.spmatrix, candidates: Sequence[int], primary: Sequen
     rows = x.shape[0]
     if singleton is None:
         singleton = np.zeros(rows, dtype=bool)
-    secondary_u = _run(xu, cand_u, prim_u, np.asarray(singleton), singleton_method)
+    secondary_u = _run(xu, cand_u, prim_u, np.asarray(singleton), singleton_method, progress)
     hidden_groups = set(secondary_u) | set(prim_u)
     original_primary = set(primary_set)
     return [int(c) for c in dict.fromkeys(int(c) for c in candidates)
@@ -97,13 +101,13 @@ class _Setup:
 
 
 def _run(x: sp.csc_matrix, candidates: list[int], primary: list[int], singleton: np.ndarray,
-         method: str) -> list[int]:
+         method: str, progress: Progress | None) -> list[int]:
     num = decode_num_method(method)
     if num is not None:
         setup = _setup_num(x, candidates, primary, singleton, num)
     else:
         setup = _setup_freq(x, candidates, primary, singleton.astype(bool), method)
-    flags = _eliminate(setup, x.shape[0])
+    flags = _eliminate(setup, x.shape[0], progress)
     return [c for c, flag in zip(candidates, flags, strict=True) if flag]
 
 
@@ -170,7 +174,7 @@ def _setup_num(x: sp.csc_matrix, candidates: list[int], primary: list[int], sing
                   None, False, renumbered)
 
 
-def _eliminate(setup: _Setup, n_rows: int) -> list[bool]:
+def _eliminate(setup: _Setup, n_rows: int, progress: Progress | None = None) -> list[bool]:
     """The main loop of R's ``GaussSuppression1``: True for each candidate made secondary."""
     a_cols, b_cols = setup.a_cols, setup.b_cols
     row_a: dict[int, set[int]] = {}
@@ -185,6 +189,8 @@ def _eliminate(setup: _Setup, n_rows: int) -> list[bool]:
     sub_used: set[int] = set()
     eliminated = 0
     for j in range(len(a_cols)):
+        if progress is not None and j % 500 == 0:
+            progress(j, len(a_cols))
         if eliminated >= n_rows:
             break
         col = a_cols[j]

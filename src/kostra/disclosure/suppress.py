@@ -7,7 +7,7 @@ columns, with ``primary`` and ``suppressed``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -214,8 +214,12 @@ def _contributions(spec: SuppressionSpec, table: Table, rules: list[PrimaryRule]
     return contributions(x_micro, values, contributor, depth)
 
 
-def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data") -> SuppressionResult:
-    """Primary and secondary suppression of the table ``spec`` describes; raises TableInputError on bad input."""
+def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data",
+             progress: Callable[[int, int], None] | None = None) -> SuppressionResult:
+    """Primary and secondary suppression of the table ``spec`` describes; raises TableInputError on bad input.
+
+    ``progress(done, total)`` reports the elimination's candidates now and then.
+    """
     max_n, protect, extend0 = _defaults(spec)
     data = _prepare(data, spec, source)
     table = build_table(data, source=source, hierarchies=spec.hierarchies, dim_var=spec.dim_var,
@@ -234,7 +238,7 @@ def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data")
         order = candidates_default(freq, x, secondary_zeros=spec.secondary_zeros)
     singleton, method = _singleton(spec, table, protect)
     secondary = gauss_suppression(x, order, np.flatnonzero(primary).tolist(), singleton=singleton,
-                                  singleton_method=method)
+                                  singleton_method=method, progress=progress)
     suppressed = primary.copy()
     suppressed[secondary] = True
     cells = output_frame(spec, table, freq, contrib, primary, suppressed)
