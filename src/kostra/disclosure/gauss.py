@@ -30,8 +30,6 @@ from kostra.disclosure.singleton import NumMethod, decode_num_method, extend_for
 __all__ = ["NumMethod", "decode_num_method", "gauss_suppression"]
 
 Column = dict[int, int]
-
-
 Progress = Callable[[int, int], None]
 
 
@@ -50,21 +48,23 @@ def gauss_suppression(x: sp.spmatrix, candidates: Sequence[int], primary: Sequen
     [2]
     """
     x = sp.csc_matrix(x, dtype=np.int64)
-    primary_set = list(dict.fromkeys(int(p) for p in primary))
-    if not primary_set:
+    x.eliminate_zeros()
+    x.sort_indices()
+    primary_list = list(dict.fromkeys(int(p) for p in primary))
+    if not primary_list:
         return []
-    groups, unique_cols = _duplicate_groups(x, primary_set)
-    prim_u = list(dict.fromkeys(groups[p] for p in primary_set))
-    cand_u = [g for g in dict.fromkeys(groups[int(c)] for c in candidates) if g not in set(prim_u)]
-    xu = x[:, unique_cols]
-    rows = x.shape[0]
+    # identical columns are decided once: a copy of a primary or secondary cell is suppressed with it
+    groups, unique_cols = _duplicate_groups(x, primary_list)
+    prim_u = list(dict.fromkeys(groups[p] for p in primary_list))
+    prim_u_set = set(prim_u)
+    cand_u = [g for g in dict.fromkeys(groups[int(c)] for c in candidates) if g not in prim_u_set]
     if singleton is None:
-        singleton = np.zeros(rows, dtype=bool)
-    secondary_u = _run(xu, cand_u, prim_u, np.asarray(singleton), singleton_method, progress)
-    hidden_groups = set(secondary_u) | set(prim_u)
-    original_primary = set(primary_set)
-    return [int(c) for c in dict.fromkeys(int(c) for c in candidates)
-            if groups[c] in hidden_groups and c not in original_primary]
+        singleton = np.zeros(x.shape[0], dtype=bool)
+    secondary_u = _run(x[:, unique_cols], cand_u, prim_u, np.asarray(singleton), singleton_method, progress)
+    suppressed_groups = set(secondary_u) | prim_u_set
+    original_primary = set(primary_list)
+    return [c for c in dict.fromkeys(int(c) for c in candidates)
+            if groups[c] in suppressed_groups and c not in original_primary]
 
 
 def _duplicate_groups(x: sp.csc_matrix, primary: list[int]) -> tuple[list[int], list[int]]:
