@@ -107,3 +107,10 @@ def test_table_from_a_definition(tmp_path: Path) -> None:
     assert '"EKA11","HJS",7,FALSE,FALSE' in lines
     assert '"1106","HJS",5,FALSE,TRUE' in lines
     _one_line_error(_run("--table", "nope", "--year", "2025", "--data", str(data)), "no such table definition")
+
+
+def test_missing_code_in_a_dimension(tmp_path: Path) -> None:
+    path = tmp_path / "na.csv"
+    path.write_text("region,antall\n1101,3\nNA,5\n", encoding="utf-8")
+    _one_line_error(_run("--data", str(path), "--hierarchies", "region=Total", "--freqVar", "antall"),
+                    str(path), "line 3", "column region", "missing")

@@ -89,7 +89,7 @@ def find_nested_groups(data: pl.DataFrame, variables: Sequence[str]) -> list[lis
 
 
 def _dimensions(data: pl.DataFrame, source: str, hierarchies: Mapping[str, HierarchySpec] | None,
-                dim_var: Sequence[str] | None, groups: list[list[str]] | None) -> list[Dimension]:
+                groups: list[list[str]]) -> list[Dimension]:
     if hierarchies:
         dims = []
         for name, spec in hierarchies.items():
@@ -102,12 +102,10 @@ def _dimensions(data: pl.DataFrame, source: str, hierarchies: Mapping[str, Hiera
                 dims.append(dimension_from_links(name, spec, codes, source=f"the hierarchy of {name}",
                                                  data_source=source))
         return dims
-    assert groups is not None
     dims = []
     for group in groups:
         rows = data.select(*[pl.col(k) for k in group]).unique(maintain_order=True).rows()
         dims.append(nested_dimension(group, rows))
-    del dim_var
     return dims
 
 
@@ -175,7 +173,12 @@ def build_table(data: pl.DataFrame, *, source: str = "data", hierarchies: Mappin
     _check_columns(data, [v for v in (freq_var, contributor_var) if v], source, "variable")
     _check_columns(data, num_vars, source, "numVar")
     groups = [[v] for v in variables] if hierarchies else find_nested_groups(data, variables)
-    dims = _dimensions(data, source, hierarchies, dim_var, groups)
+    for name in variables:
+        missing = np.flatnonzero(data[name].is_null().to_numpy())
+        if len(missing):
+            raise TableInputError(f"{source} line {int(missing[0]) + 2}, column {name}: the code is missing (NA or "
+                                  "empty); every row needs a code in each dimension")
+    dims = _dimensions(data, source, hierarchies, groups)
     keys = list(variables)
     inner, micro = _aggregate(data, keys, freq_var, num_vars, contributor_var,
                               force=aggregate or contributor_var is not None)
