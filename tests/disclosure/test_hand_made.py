@@ -77,6 +77,7 @@ def test_few_contributors() -> None:
     result = suppress(data, SuppressionSpec(fun=Fun.SUPPRESS_FEW_CONTRIBUTORS, hierarchies={"cell": "Total"},
                                             num_var=("v",), contributor_var="org", max_n=1))
     assert result.cells["nRule"].to_list() == [6, 1, 2, 3]
+    assert result.cells.columns == ["cell", "freq", "v", "nRule", "nAll", "primary", "suppressed"]
     status = _status(result)
     assert status[("A",)] == "primary"
     assert status[("B",)] == "published"

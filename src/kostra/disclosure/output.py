@@ -34,8 +34,10 @@ def _diagnostics(spec: SuppressionSpec, contrib: Contributions | None) -> dict[s
     if contrib is None:
         return out
     if spec.fun.value == "SuppressFewContributors":
+        # R counts contributors over rows with a non-zero value (remove0) in both; nAll differs from nRule only
+        # by removeCodes, which this implementation does not take
         out["nRule"] = pl.Series("nRule", contrib.n_nonzero)
-        out["nAll"] = pl.Series("nAll", contrib.n_contributors)
+        out["nAll"] = pl.Series("nAll", contrib.n_nonzero)
         return out
     if not spec.all_dominance:
         return out
