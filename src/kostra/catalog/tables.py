@@ -162,9 +162,9 @@ def _check(model: TableModel, where: str) -> None:
         raise DefinitionError(f"rules.fun {fun} needs measure.kind magnitude", file=where)
     if magnitude and not model.measure.variable:
         raise DefinitionError("a magnitude table needs measure.variable (the value column)", file=where)
-    if fun == "SuppressDominantCells" and not model.rules.n and model.rules.pPercent is None:
-        raise DefinitionError("SuppressDominantCells needs rules.n and rules.k, or rules.pPercent", file=where)
-    if len(model.rules.n) != len(model.rules.k):
+    if fun == "SuppressDominantCells" and not model.rules.k and model.rules.pPercent is None:
+        raise DefinitionError("SuppressDominantCells needs rules.k (and rules.n), or rules.pPercent", file=where)
+    if model.rules.n and len(model.rules.n) != len(model.rules.k):
         raise DefinitionError("rules.n and rules.k must have the same length", file=where)
 
 

@@ -100,7 +100,7 @@ def _read_data(path: Path) -> Any:
               help="TRUE|FALSE: add missing combinations as zeros (default TRUE for SuppressSmallCounts).")
 @click.option("--removeEmpty", "remove_empty",
               help="TRUE|FALSE: drop cells without inner cells (default TRUE with a formula).")
-@click.option("--n", "n_text", help="Dominance rule n values, e.g. 1,2.")
+@click.option("--n", "n_text", help="Dominance rule n values, e.g. 1,2 (default 1, 2, … as many as --k).")
 @click.option("--k", "k_text", help="Dominance rule k values (percent), e.g. 65,85.")
 @click.option("--pPercent", "p_percent", type=float, help="p % rule: primary if X − c1 − c2 < p/100 · c1.")
 @click.option("--allDominance", "all_dominance", default="FALSE", help="TRUE|FALSE: add the dominance diagnostics.")
@@ -135,8 +135,8 @@ def suppress_command(fun: str, data_path: Path, hierarchies: tuple[str, ...], di
         raise UsageError(f"--primary: {primary_text!r}; expected PrimaryDefault, DominanceRule or "
                          "NContributorsRule, comma-separated") from None
     n, k = _numbers(n_text, "n", int), _numbers(k_text, "k", float)
-    if fun == "SuppressDominantCells" and not n and p_percent is None:
-        raise UsageError("SuppressDominantCells needs --n and --k, or --pPercent")
+    if fun == "SuppressDominantCells" and not k and p_percent is None:
+        raise UsageError("SuppressDominantCells needs --k (and --n, default 1, 2, … as many as k), or --pPercent")
     spec = SuppressionSpec(
         fun=Fun(fun), hierarchies=_hierarchies(hierarchies),
         dim_var=[v.strip() for v in dim_var.split(",")] if dim_var else None, formula=formula,

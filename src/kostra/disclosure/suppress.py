@@ -8,7 +8,7 @@ columns, with ``primary`` and ``suppressed``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -220,6 +220,8 @@ def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data",
 
     ``progress(done, total)`` reports the elimination's candidates now and then.
     """
+    if spec.k and not spec.n:  # R's default n = 1:length(k)
+        spec = replace(spec, n=tuple(range(1, len(spec.k) + 1)))
     max_n, protect, extend0 = _defaults(spec)
     data = _prepare(data, spec, source)
     table = build_table(data, source=source, hierarchies=spec.hierarchies, dim_var=spec.dim_var,
