@@ -147,3 +147,8 @@ def _emit(result: MethodResult, output_path: Path | None, output_format: str) ->
             raise UsageError(f"cannot write {str(output_path)!r}: {error.strerror or error}") from error
         click.echo(f"wrote {frame.height} rows to {output_path}", err=True)
     click.echo(f"{flagged} of {frame.height} units flagged", err=True)
+
+
+from kostra.cli.methods_suppress import suppress_command  # noqa: E402  (disclosure control, issue 13)
+
+methods.add_command(suppress_command)
