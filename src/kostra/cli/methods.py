@@ -145,3 +145,8 @@ def _emit(result: MethodResult, output_path: Path | None, output_format: str) ->
             raise UsageError(f"cannot write {str(output_path)!r}: {error.strerror or error}") from error
         click.echo(f"wrote {frame.height} rows to {output_path}", err=True)
     click.echo(f"{flagged} of {frame.height} units flagged", err=True)
+
+
+from kostra.cli.methods_accounts import accounts_command  # noqa: E402  (registered last, imports only click)
+
+methods.add_command(accounts_command)
