@@ -1,0 +1,85 @@
+"""The year's submitted accounts files as engine input: one row per record, traceable to file and line.
+
+``read_submitted`` is the one place that reads accounts attachments (switch it to the dataset layer,
+``kostra.dataset``, when that lands). It takes the latest accounts attachment per unit and form whose
+control found nothing worse than WARNING, as the controls' snapshot does, from the bevilgning forms:
+
+* kasse: 0A (kommunekasse), 0C (fylkeskommunekasse); kontoklasse 1 = drift (``D``), 0 = investering (``I``);
+* konsern: 0M (konsolidert kommune), 0P (konsolidert fylkeskommune); 3 = drift, 4 = investering.
+
+Signs: the files carry revenues (arts 600–999) as negative amounts (the control program's rule 110); SSB's
+hierarchies read them as positive (``AGD1 = DR_UTG + A590 - DR_INNT``). ``belop`` is therefore the SSB
+amount (revenue arts negated) and ``reported`` the amount as in the file; a contribution's sign times
+``reported`` is its part of the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kostra.intake.fixedwidth import parse_records, read_lines
+from kostra.intake.layouts import load_layout
+from kostra.store.models import Attachment
+
+__all__ = ["KASSE_FORMS", "KONSERN_FORMS", "RECORD_SCHEMA", "Submitted", "read_submitted", "to_engine_rows"]
+
+KASSE_FORMS = {"0A": {"1": "D", "0": "I"}, "0C": {"1": "D", "0": "I"}}
+KONSERN_FORMS = {"0M": {"3": "D", "4": "I"}, "0P": {"3": "D", "4": "I"}}
+_CLEAN = ("OK", "INFO", "WARNING")
+RECORD_SCHEMA = {"region": pl.String, "kontoklasse": pl.String, "funksjon": pl.String, "art": pl.String,
+                 "belop": pl.Int64, "reported": pl.Int64, "id": pl.String, "form": pl.String,
+                 "attachment": pl.Int64, "line": pl.Int64}
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """Records of the year: ``kasse`` (0A/0C) and ``konsern`` (0M/0P), ``RECORD_SCHEMA`` columns."""
+
+    year: int
+    kasse: pl.DataFrame
+    konsern: pl.DataFrame
+
+
+def to_engine_rows(records: pl.DataFrame, kontoklasse: dict[str, str]) -> pl.DataFrame:
+    """Raw records (``kontoklasse``, ``funksjon_kapittel``, ``art_sektor``, ``belop``, ``line``) as engine rows."""
+    art = pl.col("art_sektor").str.strip_chars().str.slice(0, 3)
+    reported = pl.col("belop").str.strip_chars().cast(pl.Int64, strict=False).fill_null(0)
+    revenue = art.str.contains(r"^[6-9]\d\d$")
+    return records.select(
+        pl.col("kontoklasse").str.strip_chars().replace_strict(kontoklasse, default=None).alias("kontoklasse"),
+        pl.col("funksjon_kapittel").str.strip_chars().str.slice(0, 3).alias("funksjon"),
+        art.alias("art"),
+        pl.when(revenue).then(-reported).otherwise(reported).alias("belop"),
+        reported.alias("reported"),
+        pl.col("line").cast(pl.Int64),
+    ).filter(pl.col("kontoklasse").is_not_null())
+
+
+def _parse(content: bytes, form_id: str, year: int) -> pl.DataFrame:
+    records = parse_records(read_lines(content).frame, load_layout(form_id, year))
+    return to_engine_rows(records, {**KASSE_FORMS, **KONSERN_FORMS}[form_id])
+
+
+def read_submitted(session: Session, year: int, units: set[str] | None = None) -> Submitted:
+    """The latest clean 0A/0C/0M/0P attachment per unit and form (only ``units`` when given)."""
+    forms = [*KASSE_FORMS, *KONSERN_FORMS]
+    newest = select(Attachment.unit_code, Attachment.form_id, func.max(Attachment.id).label("id")).where(
+        Attachment.year == year, Attachment.form_id.in_(forms), Attachment.severity.in_(_CLEAN)).group_by(
+        Attachment.unit_code, Attachment.form_id).subquery()
+    query = select(Attachment.id, Attachment.unit_code, Attachment.form_id, Attachment.content).join(
+        newest, Attachment.id == newest.c.id)
+    if units is not None:
+        query = query.where(Attachment.unit_code.in_(sorted(units)))
+    kasse, konsern = [], []
+    for attachment_id, unit, form_id, content in session.execute(query).all():
+        rows = _parse(content or b"", form_id, year).with_columns(
+            pl.lit(unit, dtype=pl.String).alias("region"), pl.lit(form_id, dtype=pl.String).alias("form"),
+            pl.lit(attachment_id, dtype=pl.Int64).alias("attachment"))
+        rows = rows.with_columns(pl.format("{}:{}", pl.col("attachment"), pl.col("line")).alias("id"))
+        (kasse if form_id in KASSE_FORMS else konsern).append(rows.select(list(RECORD_SCHEMA)))
+    empty = pl.DataFrame(schema=RECORD_SCHEMA)
+    return Submitted(year, pl.concat(kasse) if kasse else empty, pl.concat(konsern) if konsern else empty)
