@@ -16,7 +16,7 @@ corrected value is still a signed sum of input rows. ``values`` multiplies by th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +59,6 @@ class _Dataset:
     frame: pl.DataFrame
     combos: list[Cell]  # distinct (kontoklasse, funksjon, art), sorted by kontoklasse, art, funksjon
     combo_of_row: np.ndarray
-    region_of_row: np.ndarray
 
 
 class Computation:
@@ -72,15 +71,18 @@ class Computation:
         self._parts = parts
         self._datasets = datasets
         self._values: dict[str, np.ndarray] = {}
+        self._amounts: dict[str, sparse.csr_matrix] = {}
 
     def values(self, component: str) -> np.ndarray:
         """``kasse``, ``saerbedrift``, ``nettinger_kasse``, ``nettinger_saer`` or ``konsern``."""
         if component == "konsern":
             return sum((self.values(c) for c in COMPONENTS), start=np.zeros((len(self.cells), len(self.regions))))
         if component not in self._values:
-            dataset = self._datasets["data" if component in ("kasse", "nettinger_kasse") else "data_saer"]
-            self._values[component] = np.asarray((self._parts[component] @ _amounts(dataset, self.regions))
-                                                 .todense()).reshape(len(self.cells), len(self.regions))
+            name = "data" if component in ("kasse", "nettinger_kasse") else "data_saer"
+            if name not in self._amounts:
+                self._amounts[name] = _amounts(self._datasets[name], self.regions)
+            product = self._parts[component] @ self._amounts[name]
+            self._values[component] = np.asarray(product.todense()).reshape(len(self.cells), len(self.regions))
         return self._values[component]
 
     def contributions(self, scope: str, cell: int, region: int) -> list[Contribution]:
@@ -102,45 +104,50 @@ class Computation:
 
 
 def _rows_of(dataset: _Dataset, row: sparse.csr_matrix, region: str) -> list[Contribution]:
-    indices = np.flatnonzero(dataset.region_of_row == region)
+    indices = np.flatnonzero((dataset.frame.get_column("region") == region).to_numpy())
     if indices.size == 0:
         return []
     combos = dataset.combo_of_row[indices]
     coef = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
     order = np.lexsort((indices, combos))
-    ids = dataset.frame.get_column("id")
+    ids = _ids(dataset)
     amounts = dataset.frame.get_column("belop")
     out = []
     for k in order.tolist():
         sign = coef.get(int(combos[k]))
         if sign:
             i = int(indices[k])
-            out.append(Contribution(str(ids[i]), sign, float(amounts[i]), dataset.name))
+            out.append(Contribution(ids(i), sign, float(amounts[i]), dataset.name))
     return out
 
 
+def _ids(dataset: _Dataset) -> Callable[[int], str]:
+    """Row ids: the ``id`` column when the data has one (a UUID, a file and line), else R's
+    ``data_row_<n>`` / ``data_saer_row_<n>`` (row number within the period)."""
+    if "id" in dataset.frame.columns:
+        column = dataset.frame.get_column("id")
+        return lambda i: str(column[i])
+    return lambda i: f"{dataset.name}_row_{i + 1}"
+
+
 def _dataset(name: str, frame: pl.DataFrame) -> _Dataset:
-    keys = frame.select("kontoklasse", "funksjon", "art").unique()
-    combos = sorted(((k, f, a) for k, f, a in keys.iter_rows()), key=lambda c: (c[0], c[2], c[1]))
-    index = pl.DataFrame({"kontoklasse": [c[0] for c in combos], "funksjon": [c[1] for c in combos],
-                          "art": [c[2] for c in combos], "__combo": np.arange(len(combos), dtype=np.int64)},
-                         schema={"kontoklasse": pl.String, "funksjon": pl.String, "art": pl.String,
-                                 "__combo": pl.Int64})
-    joined = frame.select("kontoklasse", "funksjon", "art").join(index, on=["kontoklasse", "funksjon", "art"],
-                                                                 how="left", maintain_order="left")
-    return _Dataset(name, frame, combos, joined.get_column("__combo").to_numpy(),
-                    frame.get_column("region").to_numpy())
+    # One text key per row; the distinct keys sorted by (kontoklasse, art, funksjon), and each row's key
+    # looked up among them (an Enum cast is a hash lookup).
+    key = frame.select(pl.concat_str(["kontoklasse", "funksjon", "art"], separator="\x1f")).to_series()
+    parts = [tuple(k.split("\x1f")) for k in key.unique().to_list()]
+    combos = sorted(((k, f, a) for k, f, a in parts), key=lambda c: (c[0], c[2], c[1]))
+    labels = ["\x1f".join(c) for c in combos]
+    index = key.cast(pl.Enum(labels)).to_physical().to_numpy().astype(np.int64)
+    return _Dataset(name, frame, combos, index)
 
 
 def _amounts(dataset: _Dataset, regions: list[str]) -> sparse.csr_matrix:
     """Input combinations × regions, reported amounts summed (regions absent from the data stay 0)."""
-    position = pl.DataFrame({"region": regions, "__r": np.arange(len(regions), dtype=np.int64)},
-                            schema={"region": pl.String, "__r": pl.Int64})
-    cols = dataset.frame.select("region").join(position, on="region", how="left", maintain_order="left")
-    keep = cols.get_column("__r").is_not_null().to_numpy()
-    r = cols.get_column("__r").fill_null(0).to_numpy()
+    position = {r: i for i, r in enumerate(regions)}
+    r = dataset.frame.get_column("region").replace_strict(position, default=None, return_dtype=pl.Int64)
+    keep = r.is_not_null().to_numpy()
     belop = dataset.frame.get_column("belop").cast(pl.Float64).to_numpy()
-    return sparse.csr_matrix((belop[keep], (dataset.combo_of_row[keep], r[keep])),
+    return sparse.csr_matrix((belop[keep], (dataset.combo_of_row[keep], r.fill_null(0).to_numpy()[keep])),
                              shape=(len(dataset.combos), len(regions)))
 
 

@@ -47,8 +47,8 @@ class Prepared:
     kontoklasser: list[str]
 
 
-def _fixed_data(table: Table, prefix: str, warnings: Warnings) -> pl.DataFrame:
-    frame = data_frame(table, prefix)
+def _fixed_data(table: Table, warnings: Warnings) -> pl.DataFrame:
+    frame = data_frame(table)
     frame = fix_region_column(frame, "region", warnings)
     frame = fix_code_column(frame, "art", ART_WARNING, warnings)
     frame = fix_code_column(frame, "funksjon", FUNCTION_WARNING, warnings)
@@ -63,7 +63,7 @@ def _fixed_hierarchy(table: Table | None, periode: str | None, warnings: Warning
 
 def prepare(tables: PeriodTables, periode: str | None, warnings: Warnings) -> Prepared:
     """Fix, expand and check one period's inputs (``periode`` None: the tables hold one period)."""
-    data = _fixed_data(tables.data.for_period(periode), "data", warnings)
+    data = _fixed_data(tables.data.for_period(periode), warnings)
     if data.is_empty():
         raise AccountsInputError("there are no rows in data" + (f" for periode {periode}" if periode else ""),
                                  file=tables.data.name)
@@ -78,7 +78,7 @@ def prepare(tables: PeriodTables, periode: str | None, warnings: Warnings) -> Pr
         nettinger = nettinger.with_copies(arts).deduplicated()
     saer = None
     if tables.data_saer is not None:
-        saer = _fixed_data(tables.data_saer.for_period(periode), "data_saer", warnings)
+        saer = _fixed_data(tables.data_saer.for_period(periode), warnings)
         if saer.is_empty():
             warnings.append("Det er ingen rader i data_saer. Alt derfra blir 0.")
     arts, functions = arts.deduplicated(), functions.deduplicated()
@@ -87,8 +87,8 @@ def prepare(tables: PeriodTables, periode: str | None, warnings: Warnings) -> Pr
             h.check_acyclic()
     frames = [f for f in (data, saer) if f is not None]
     all_arts = _unique(arts.codes(), *(h.codes() for h in (nettinger, nettinger_kasse) if h is not None),
-                       *(f.get_column("art").to_list() for f in frames))
-    all_functions = _unique(functions.codes(), *(f.get_column("funksjon").to_list() for f in frames))
+                       *(_distinct(f, "art") for f in frames))
+    all_functions = _unique(functions.codes(), *(_distinct(f, "funksjon") for f in frames))
     _check_known(tables.data, data, functions, arts)
     if tables.data_saer is not None and saer is not None:
         _check_known(tables.data_saer, saer, functions, arts)
@@ -97,9 +97,14 @@ def prepare(tables: PeriodTables, periode: str | None, warnings: Warnings) -> Pr
         formulas = tuple(resolve_formulas(formula_texts(tables.formler.for_period(periode)), tables.formler.name))
         _check_formula_codes(formulas, set(all_functions), set(all_arts))
     output_arts = _unique(arts.to_codes(), *(h.to_codes() for h in (nettinger, nettinger_kasse) if h is not None))
-    kontoklasser = _unique(*(f.get_column("kontoklasse").to_list() for f in frames))
+    kontoklasser = _unique(*(_distinct(f, "kontoklasse") for f in frames))
     return Prepared(data, saer, Definitions(functions, arts, nettinger, nettinger_kasse, formulas), all_arts,
                     all_functions, output_arts, kontoklasser)
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
+    """Distinct values in order of first appearance (as R's ``unique``)."""
+    return frame.get_column(column).unique(maintain_order=True).to_list()
 
 
 def _unique(*lists: list[str]) -> list[str]:

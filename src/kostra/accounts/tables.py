@@ -29,7 +29,7 @@ class Table:
     def periods(self) -> list[str] | None:
         if "periode" not in self.frame.columns:
             return None
-        return sorted(set(self.frame.get_column("periode").drop_nulls().str.strip_chars().to_list()))
+        return sorted(self.frame.get_column("periode").str.strip_chars().unique().drop_nulls().to_list())
 
     def for_period(self, periode: str | None) -> Table:
         if periode is None or "periode" not in self.frame.columns:
@@ -63,9 +63,10 @@ def _require(table: Table, columns: tuple[str, ...]) -> None:
                                  file=table.name, line=1)
 
 
-def data_frame(table: Table, id_prefix: str) -> pl.DataFrame:
-    """region, kontoklasse, funksjon, art (text), belop (number), id (UUID column or ``<prefix>_row_<n>``),
-    line (file line). A belop that is no number is an error naming the line."""
+def data_frame(table: Table) -> pl.DataFrame:
+    """region, kontoklasse, funksjon, art (text), belop (number), id (the UUID column, when given), line
+    (file line; without UUIDs rows are named ``<prefix>_row_<n>`` as in R). A belop that is no number is an
+    error naming the line."""
     _require(table, DATA_COLUMNS)
     frame = table.frame.with_row_index("__i", offset=1)
     belop = frame.get_column("belop").str.strip_chars()
@@ -74,13 +75,11 @@ def data_frame(table: Table, id_prefix: str) -> pl.DataFrame:
         first = frame.filter(numbers.is_null()).row(0, named=True)
         raise AccountsInputError(f"belop {first['belop']!r} is not a number", file=table.name,
                                  line=int(first["__i"]) + 1)
-    ids = (pl.col("UUID") if "UUID" in frame.columns
-           else pl.format(f"{id_prefix}_row_{{}}", pl.col("__i")))
     integral = bool((numbers == numbers.round(0)).all())
     return frame.select(
         *[pl.col(c).alias(c) for c in DATA_COLUMNS[:4]],
         (numbers.cast(pl.Int64) if integral else numbers).alias("belop"),
-        ids.alias("id"),
+        *([pl.col("UUID").alias("id")] if "UUID" in frame.columns else []),
         (pl.col("__i") + 1).cast(pl.Int64).alias("line"),
     )
 
