@@ -53,11 +53,12 @@ class Hierarchy:
     # periode column, else (to, from, sign).
     has_periode: bool = False
     _memo: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, list[HierarchyRow]] = field(default_factory=dict, compare=False, repr=False)
 
     def for_period(self, periode: str) -> Hierarchy:
         if not self.has_periode:
             return self
-        return replace(self, rows=tuple(r for r in self.rows if r.periode == periode), _memo={})
+        return replace(self, rows=tuple(r for r in self.rows if r.periode == periode), _memo={}, _index={})
 
     def periods(self) -> set[str]:
         return {r.periode for r in self.rows if r.periode is not None}
@@ -67,7 +68,7 @@ class Hierarchy:
         tos = fix_codes([r.to for r in self.rows], pad_code, text, warnings)
         froms = fix_codes([r.from_ for r in self.rows], pad_code, text, warnings)
         rows = tuple(replace(r, to=t, from_=f) for r, t, f in zip(self.rows, tos, froms, strict=True))
-        return replace(self, rows=rows, _memo={})
+        return replace(self, rows=rows, _memo={}, _index={})
 
     def deduplicated(self) -> Hierarchy:
         seen: set[tuple[object, ...]] = set()
@@ -79,7 +80,7 @@ class Hierarchy:
                 kept.append(r)
         if len(kept) == len(self.rows):
             return self
-        return replace(self, rows=tuple(kept), _memo={})
+        return replace(self, rows=tuple(kept), _memo={}, _index={})
 
     def with_copies(self, arts: Hierarchy) -> Hierarchy:
         """Expand ``from = COPY`` rows (R ``AutoNettingCopy``): for each such ``to``, the art hierarchy's rows
@@ -90,7 +91,7 @@ class Hierarchy:
         netting_tos = {r.to for r in self.rows}
         extra = [replace(r, line=r.line) for r in arts.rows if r.to in copied and r.from_ in netting_tos]
         rows = tuple(r for r in self.rows if r.from_ != COPY) + tuple(extra)
-        return replace(self, rows=rows, _memo={})
+        return replace(self, rows=rows, _memo={}, _index={})
 
     def to_codes(self) -> list[str]:
         return list(dict.fromkeys(r.to for r in self.rows))
@@ -100,18 +101,17 @@ class Hierarchy:
 
     def expand(self, code: str) -> dict[str, float]:
         """Input codes of ``code`` with their coefficients; a code that is no ``to`` is ``{code: 1}``."""
-        self._children()  # builds the index once
         return self._expand(code, [])
 
+    def __post_init__(self) -> None:
+        # The index is built once, here, so a hierarchy shared by threads (the web app) is only read.
+        self._index.clear()
+        for r in self.rows:
+            self._index.setdefault(r.to, []).append(r)
+
     def _children(self) -> dict[str, list[HierarchyRow]]:
-        index = self._memo.get("__children__")
-        if index is None:
-            children: dict[str, list[HierarchyRow]] = {}
-            for r in self.rows:
-                children.setdefault(r.to, []).append(r)
-            self._memo["__children__"] = children  # type: ignore[assignment]
-            index = children  # type: ignore[assignment]
-        return index  # type: ignore[return-value]
+        """``to`` -> its rows."""
+        return self._index
 
     def _expand(self, code: str, path: list[str]) -> dict[str, float]:
         done = self._memo.get(code)

@@ -53,7 +53,7 @@ def _spec(spec: str | None, codes: list[str], hierarchy: Hierarchy, signed: bool
 
 
 def _with(hierarchy: Hierarchy, rows: list[HierarchyRow]) -> Hierarchy:
-    return hierarchy if not rows else replace(hierarchy, rows=hierarchy.rows + tuple(rows), _memo={})
+    return hierarchy if not rows else replace(hierarchy, rows=hierarchy.rows + tuple(rows), _memo={}, _index={})
 
 
 def unit_sums(accounts: pl.DataFrame, year: int, *, function: str | None, art: str | None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from kostra.cli.output import format_option, render, year_option
-from kostra.cli.status import database_session, settings_of
 
 __all__ = ["accounts"]
 
@@ -28,6 +27,7 @@ def accounts(ctx: click.Context, year: int, code: str, trace: str | None, scope:
     """
     from kostra.accounts.regions import frame_of, region_accounts
     from kostra.accounts.regions import trace as trace_of
+    from kostra.cli.status import database_session, settings_of  # the database stack, only when run
     from kostra.errors import UsageError
 
     with database_session(settings_of(ctx)) as session:
