@@ -143,11 +143,14 @@ def _dataset(name: str, frame: pl.DataFrame) -> _Dataset:
 
 def _amounts(dataset: _Dataset, regions: list[str]) -> sparse.csr_matrix:
     """Input combinations × regions, reported amounts summed (regions absent from the data stay 0)."""
-    position = {r: i for i, r in enumerate(regions)}
-    r = dataset.frame.get_column("region").replace_strict(position, default=None, return_dtype=pl.Int64)
-    keep = r.is_not_null().to_numpy()
+    column = dataset.frame.get_column("region")
+    wanted = set(regions)
+    others = [r for r in column.unique().to_list() if r not in wanted]
+    # Regions not asked for get positions after the asked ones and are dropped (an Enum cast is a lookup).
+    r = column.cast(pl.Enum([*regions, *others])).to_physical().to_numpy().astype(np.int64)
+    keep = r < len(regions)
     belop = dataset.frame.get_column("belop").cast(pl.Float64).to_numpy()
-    return sparse.csr_matrix((belop[keep], (dataset.combo_of_row[keep], r.fill_null(0).to_numpy()[keep])),
+    return sparse.csr_matrix((belop[keep], (dataset.combo_of_row[keep], r[keep])),
                              shape=(len(dataset.combos), len(regions)))
 
 

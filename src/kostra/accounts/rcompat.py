@@ -171,14 +171,46 @@ def _one_period(tables: PeriodTables, periode: str | None, options: RunOptions, 
         columns, rows = star_table_combinations(values, _star(tables.stjernetabell, warnings))
         if not rows:
             raise UsageError("the stjernetabell and the selections leave no rows")
+        layout = _Rows.of_star(columns, rows)
     else:
-        columns = ["art", "funksjon", "kontoklasse"]
-        cells = [(a, f, k) for k in (kontoklasser or prepared.kontoklasser)
+        cells = [(k, f, a) for k in (kontoklasser or prepared.kontoklasser)
                  for f in (funksjoner or prepared.all_functions) for a in (arter or prepared.output_arts)]
         regions = sorted(regioner or list(dict.fromkeys(saer_regions + data_regions)))
-        rows = [(r, *c) for r in regions for c in cells]
-        columns = ["region", *columns]
-    return _frame(prepared, columns, rows, scopes, options, periode if with_periode else None)
+        layout = _Rows(["region", "art", "funksjon", "kontoklasse"], cells, regions,
+                       np.tile(np.arange(len(cells)), len(regions)), np.repeat(np.arange(len(regions)), len(cells)))
+    return _frame(prepared, layout, scopes, options, periode if with_periode else None)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The output rows: key columns in R's order, and for each row its cell and region."""
+
+    columns: list[str]
+    cells: list[tuple[str, str, str]]  # (kontoklasse, funksjon, art)
+    regions: list[str]
+    cell_index: np.ndarray
+    region_index: np.ndarray
+
+    @classmethod
+    def of_star(cls, columns: list[str], rows: list[tuple[str, ...]]) -> _Rows:
+        at = {c: i for i, c in enumerate(columns)}
+        cell_of = [(r[at["kontoklasse"]], r[at["funksjon"]], r[at["art"]]) for r in rows]
+        cells = list(dict.fromkeys(cell_of))
+        regions = list(dict.fromkeys(r[at["region"]] for r in rows))
+        ci, ri = {c: i for i, c in enumerate(cells)}, {r: i for i, r in enumerate(regions)}
+        return cls(columns, cells, regions, np.array([ci[c] for c in cell_of], dtype=np.int64),
+                   np.array([ri[r[at["region"]]] for r in rows], dtype=np.int64))
+
+    def keys(self) -> dict[str, pl.Series]:
+        part = {"kontoklasse": 0, "funksjon": 1, "art": 2}
+        out = {}
+        for column in self.columns:
+            if column == "region":
+                out[column] = pl.Series(self.regions, dtype=pl.String).gather(self.region_index)
+            else:
+                codes = pl.Series([c[part[column]] for c in self.cells], dtype=pl.String)
+                out[column] = codes.gather(self.cell_index)
+        return out
 
 
 def _kontoklasser(wanted: list[str] | None, prepared: Prepared) -> list[str] | None:
@@ -205,19 +237,13 @@ def _star(table: Table, warnings: Warnings) -> list[StarRow]:
     return rows
 
 
-def _frame(prepared: Prepared, columns: list[str], rows: list[tuple[str, ...]], scopes: list[str],
-           options: RunOptions, periode: str | None) -> pl.DataFrame:
-    key = {c: i for i, c in enumerate(columns)}
-    cell_of = [(r[key["kontoklasse"]], r[key["funksjon"]], r[key["art"]]) for r in rows]
-    cells = list(dict.fromkeys(cell_of))
-    regions = list(dict.fromkeys(r[key["region"]] for r in rows))
-    computation = compute(prepared.definitions, prepared.data, prepared.data_saer, cells, regions)
-    ci = {c: i for i, c in enumerate(cells)}
-    ri = {r: i for i, r in enumerate(regions)}
-    at = (np.array([ci[c] for c in cell_of], dtype=np.int64), np.array([ri[r[key["region"]]] for r in rows],
-                                                                        dtype=np.int64))
+def _frame(prepared: Prepared, layout: _Rows, scopes: list[str], options: RunOptions,
+           periode: str | None) -> pl.DataFrame:
+    computation = compute(prepared.definitions, prepared.data, prepared.data_saer, layout.cells, layout.regions)
+    at = (layout.cell_index, layout.region_index)
+    n = len(layout.cell_index)
     integral = all(f.schema["belop"] == pl.Int64 for f in (prepared.data, prepared.data_saer) if f is not None)
-    keys = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    keys = layout.keys()
     if options.output == "fire":
         out = {**keys, **{c: _column(computation.values(c)[at], integral) for c in _FIRE}}
         return _with_periode(pl.DataFrame(out), periode)
@@ -225,10 +251,10 @@ def _frame(prepared: Prepared, columns: list[str], rows: list[tuple[str, ...]], 
     blocks = []
     for scope in scopes:
         component = "konsern" if scope == "A" else "kasse"
-        block: dict[str, object] = {"regnskapsomfang": [scope] * len(rows), **keys,
-                                    "belop": _column(computation.values(component)[at], integral)}
+        block: dict[str, object] = {"regnskapsomfang": pl.Series([scope], dtype=pl.String).gather([0] * n),
+                                    **keys, "belop": _column(computation.values(component)[at], integral)}
         if options.fun == "kostra_regnskap" and options.generer_id:
-            block["UUID"] = [str(uuid.uuid1()) for _ in rows]
+            block["UUID"] = [str(uuid.uuid1()) for _ in range(n)]
         if bidrag:
             block["source"] = [_source(computation, component, int(c), int(r)) for c, r in zip(*at, strict=True)]
         blocks.append(pl.DataFrame(block))
