@@ -124,14 +124,17 @@ def _netting(name: str, year: int, arts: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("from").is_in(sorted(known)) | ~pl.col("from").str.contains(r"^\d+$"))
 
 
-def _formulas(year: int, functions: pl.DataFrame, arts: pl.DataFrame, nettings: list[pl.DataFrame]) -> pl.DataFrame:
+def _formulas(functions: pl.DataFrame, arts: pl.DataFrame,
+              nettings: list[pl.DataFrame]) -> tuple[pl.DataFrame, list[str]]:
     codes = {c for f in (functions, arts, *nettings) for col in ("to", "from") for c in f.get_column(col)}
-    keep = []
+    keep, dropped = [], []
     for text in _ssb("formler", "2016").get_column("formel"):
         cells = [t for t in text.replace("=", " ").replace("-", " ").replace("+", " ").split() if ":" in t]
         if all(p in codes or p in ("D", "I") for cell in cells for p in cell.split(":")):
             keep.append(text)
-    return pl.DataFrame({"formel": keep})
+        else:
+            dropped.append(text)
+    return pl.DataFrame({"formel": keep}), dropped
 
 
 def _write(year: int, tables: dict[str, pl.DataFrame], manifest: dict[str, object]) -> None:
@@ -155,7 +158,7 @@ def main() -> None:
         functions, new_functions = _functions(year)
         arts, new_arts = _arts(year)
         nettings = {n: _netting(n, year, arts) for n in ("artshierarki_nettinger", "artshierarki_nettinger_kasse")}
-        formulas = _formulas(year, functions, arts, list(nettings.values()))
+        formulas, dropped = _formulas(functions, arts, list(nettings.values()))
         tables = {"funksjonshierarki": functions, "artshierarki": arts, **nettings,
                   "stjernetabell": _ssb("stjernetabell", "2016"), "formler": formulas}
         notes = [f"SSB's 2016 tables brought to the {year} function and art lists (controls/filecheck/codelists).",
@@ -166,7 +169,8 @@ def main() -> None:
                  f"(FG4 or FG1, FGK22, FGF10): {' '.join(new_functions) or 'none'}",
                  f"Arts valid in the year but placed in no 2016 group, counted only in AGNY: "
                  f"{' '.join(new_arts) or 'none'}",
-                 "Formulas whose codes no longer exist were dropped; the stjernetabell is 2016's."]
+                 "Formulas of 2016 whose codes no longer exist, dropped: " + ("; ".join(dropped) or "none"),
+                 "The stjernetabell and the netting hierarchies are 2016's (rows of codes no longer valid dropped)."]
         _write(year, tables, {"kind": "accounts", "version": 1, "year": year,
                               "source": "derived from SSB kostraRegnskapData 2016 (MIT) and the official code "
                                         "lists of the year", "approximations": notes,
