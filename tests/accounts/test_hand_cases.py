@@ -147,3 +147,16 @@ def test_kostra_regnskap_agrees_with_kostra_regnskap_old_function(case: Path) ->
     assert frame is not None
     assert frame.columns == ["periode", "regnskapsomfang", "region", "art", "funksjon", "kontoklasse", "belop"]
     assert frame["belop"].to_list() == ["9", "7", "12", "7"]
+
+
+def test_wildcard_selections_keep_rs_order(case: Path) -> None:
+    # R picks from unique(c(to codes, from codes, data codes)): functions FG, FGX, 100, 110, 120 and arts
+    # AG, AGT, AI, 010, …; '*,-1*' leaves FG, FGX; 'A*' gives AG, AGT, AI (arts vary fastest).
+    code, frame, stderr = invoke([*base(case), "--funksjoner", "*,-1*", "--arter", "A*", "--kontoklasser", "D",
+                                  "--regnskapsomfang", "B", "--bidrag", "FALSE"])
+    assert code == 0, stderr
+    assert frame is not None
+    assert list(zip(frame["funksjon"], frame["art"], strict=True)) == [
+        ("FG", "AG"), ("FG", "AGT"), ("FG", "AI"), ("FGX", "AG"), ("FGX", "AGT"), ("FGX", "AI")]
+    # kasse: AI = 600 has no kasse rows -> 0; FG:AG 12, FG:AGT 12, FGX:AG 15, FGX:AGT 15
+    assert frame["belop"].to_list() == ["12", "12", "0", "15", "15", "0"]

@@ -97,7 +97,8 @@ class Hierarchy:
         return list(dict.fromkeys(r.to for r in self.rows))
 
     def codes(self) -> list[str]:
-        return list(dict.fromkeys(c for r in self.rows for c in (r.to, r.from_)))
+        """Every code, as R's ``unique(c(h$to, h$from))``: the ``to`` codes first."""
+        return list(dict.fromkeys([*(r.to for r in self.rows), *(r.from_ for r in self.rows)]))
 
     def expand(self, code: str) -> dict[str, float]:
         """Input codes of ``code`` with their coefficients; a code that is no ``to`` is ``{code: 1}``."""
