@@ -15,6 +15,8 @@ amount (revenue arts negated) and ``reported`` the amount as in the file; a cont
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import polars as pl
@@ -64,19 +66,41 @@ def _parse(content: bytes, form_id: str, year: int) -> pl.DataFrame:
     return to_engine_rows(records, {**KASSE_FORMS, **KONSERN_FORMS}[form_id])
 
 
+_cache_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, str, int], pl.DataFrame] = OrderedDict()
+_CACHE_SIZE = 1024  # about three years of every unit's bevilgning files
+
+
+def _parsed(session: Session, attachment_id: int, sha256: str, form_id: str, year: int) -> pl.DataFrame:
+    """A file's engine rows, parsed once per content (SHA-256): an aggregate page reads hundreds of files."""
+    key = (sha256, form_id, year)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    content = session.scalar(select(Attachment.content).where(Attachment.id == attachment_id))
+    parsed = _parse(content or b"", form_id, year)
+    with _cache_lock:
+        _cache[key] = parsed
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return parsed
+
+
 def read_submitted(session: Session, year: int, units: set[str] | None = None) -> Submitted:
     """The latest clean 0A/0C/0M/0P attachment per unit and form (only ``units`` when given)."""
     forms = [*KASSE_FORMS, *KONSERN_FORMS]
     newest = select(Attachment.unit_code, Attachment.form_id, func.max(Attachment.id).label("id")).where(
         Attachment.year == year, Attachment.form_id.in_(forms), Attachment.severity.in_(_CLEAN)).group_by(
         Attachment.unit_code, Attachment.form_id).subquery()
-    query = select(Attachment.id, Attachment.unit_code, Attachment.form_id, Attachment.content).join(
+    query = select(Attachment.id, Attachment.unit_code, Attachment.form_id, Attachment.sha256).join(
         newest, Attachment.id == newest.c.id)
     if units is not None:
         query = query.where(Attachment.unit_code.in_(sorted(units)))
     kasse, konsern = [], []
-    for attachment_id, unit, form_id, content in session.execute(query).all():
-        rows = _parse(content or b"", form_id, year).with_columns(
+    for attachment_id, unit, form_id, sha256 in session.execute(query).all():
+        rows = _parsed(session, attachment_id, sha256, form_id, year).with_columns(
             pl.lit(unit, dtype=pl.String).alias("region"), pl.lit(form_id, dtype=pl.String).alias("form"),
             pl.lit(attachment_id, dtype=pl.Int64).alias("attachment"))
         rows = rows.with_columns(pl.format("{}:{}", pl.col("attachment"), pl.col("line")).alias("id"))
