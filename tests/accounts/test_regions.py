@@ -119,6 +119,8 @@ def test_office_page_and_json(database: str, tmp_path) -> None:  # type: ignore[
         page = client.get(f"/office/{YEAR}/accounts/EKA34?trace=FGK11b:AGD1&scope=kasse")
         assert page.status_code == 200
         assert 'id="group-FGK11b"' in page.text and ">160<" in page.text and ">130<" in page.text
+        # the chart: one bar per main service group, FGK11 (pleie og omsorg) at netto 130, linked to its records
+        assert 'aria-label="Netto driftsutgifter (kasse)' in page.text and "?trace=FGK11:AGD1" in page.text
         data = client.get(f"/office/{YEAR}/accounts/EKA34.json?trace=FGK11b:AGD1").json()
         row = next(r for r in data["rows"] if r["funksjon"] == "FGK11b")
         assert row["values"]["kasse:AGD9"] == 160 and data["trace"]["total"] == 130

@@ -27,5 +27,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "accounts.art": {"nb": "Art", "en": "Type"},
     "accounts.reported": {"nb": "Rapportert beløp", "en": "Reported amount"},
     "accounts.sign": {"nb": "Fortegn", "en": "Sign"},
+    "accounts.chart": {"nb": "Netto driftsutgifter (kasse) per hovedgruppe av tjenester, 1000 kr", "en": "Net operating expenditure (treasury) per main service group, NOK 1000"},
     "accounts.none": {"nb": "Ingen poster.", "en": "No records."},
 }
