@@ -45,6 +45,8 @@ def run(tmp_path: Path, changes: dict[str, str], *extra: str) -> tuple[int, str]
     ({"f.csv": "formel\nD:FG:AG = D:100:AG\nD:100:AG = D:FG:AG\n"}, ("--formler", "F"),
      "f.csv, line 2: formulas depend on each other in a circle: D:FG:AG, D:100:AG"),
     ({"f.csv": "formel\nD:FG:AG = D:FG:AG * D:100:AG\n"}, ("--formler", "F"), "a product of two cells is not linear"),
+    ({"data.csv": "region,kontoklasse,funksjon,art,belop\n0101,D,100,010,10\n101,D,100,10,5\n"}, (),
+     "data.csv, line 3: region 0101, kontoklasse D, funksjon 100, art 010 is on lines 2, 3"),
     ({}, ("--arter", "AGX"), "--arter: AGX not in data or hierarchies"),
     ({}, ("--regnskapsomfang", "Q"), "--regnskapsomfang Q: expected A (konsern), B or C (kasse)"),
 ])

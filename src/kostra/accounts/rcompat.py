@@ -151,6 +151,10 @@ def _check_saer(tables: PeriodTables, scopes: list[str], options: RunOptions, wa
 def _one_period(tables: PeriodTables, periode: str | None, options: RunOptions, warnings: Warnings,
                 with_periode: bool) -> pl.DataFrame:
     prepared = prepare(tables, periode if options.fun == "KostraRegnskap" else None, warnings)
+    if options.fun == "kostra_regnskap":
+        _no_duplicates(tables.data, prepared.data)
+        if tables.data_saer is not None and prepared.data_saer is not None:
+            _no_duplicates(tables.data_saer, prepared.data_saer)
     scopes = _scopes(options, prepared, warnings)
     _check_saer(tables, scopes, options, warnings)
     data_regions = prepared.data.get_column("region").unique(maintain_order=True).to_list()
@@ -211,6 +215,19 @@ class _Rows:
                 codes = pl.Series([c[part[column]] for c in self.cells], dtype=pl.String)
                 out[column] = codes.gather(self.cell_index)
         return out
+
+
+def _no_duplicates(table: Table, frame: pl.DataFrame) -> None:
+    """kostra_regnskap stops on two rows for one combination (R's ``handleDuplicated = "stop"``)."""
+    keys = ["region", "kontoklasse", "funksjon", "art"]
+    twice = frame.filter(pl.len().over(keys) > 1)
+    if twice.height:
+        first = twice.row(0, named=True)
+        lines = twice.filter(*(pl.col(k) == first[k] for k in keys)).get_column("line").to_list()
+        raise AccountsInputError(f"region {first['region']}, kontoklasse {first['kontoklasse']}, funksjon "
+                                 f"{first['funksjon']}, art {first['art']} is on lines {', '.join(map(str, lines))}; "
+                                 "kostra_regnskap needs one row per combination (sum them, or use KostraRegnskap)",
+                                 file=table.name, line=lines[1])
 
 
 def _kontoklasser(wanted: list[str] | None, prepared: Prepared) -> list[str] | None:
