@@ -41,3 +41,16 @@ def test_selection_keeps_order_and_only_given_codes(codes: list[str], patterns: 
     assert select(codes, ["*"]) == distinct and select(codes, ["-*"]) == []
     for code in chosen:
         assert not any(matches(p[1:], code) for p in patterns if p.startswith("-"))
+
+
+def test_single_linkage_merges_as_r() -> None:
+    # R: hclust(dist(c(1, 2, 4, 8)), "single")$merge is rbind(c(-1, -2), c(-3, 1), c(-4, 2));
+    # three points at equal distance: rbind(c(-1, -2), c(-3, 1)) (the first minimum wins).
+    from kostra.accounts.wildcards import _hclust_single
+
+    points = [1, 2, 4, 8]
+    assert _hclust_single([[abs(a - b) for b in points] for a in points]) == [(-1, -2), (-3, 1), (-4, 2)]
+    assert _hclust_single([[0, 1, 1], [1, 0, 1], [1, 1, 0]]) == [(-1, -2), (-3, 1)]
+    # two pairs: c(0, 1, 10, 11) -> rbind(c(-1, -2), c(-3, -4), c(1, 2))
+    points = [0, 1, 10, 11]
+    assert _hclust_single([[abs(a - b) for b in points] for a in points]) == [(-1, -2), (-3, -4), (1, 2)]

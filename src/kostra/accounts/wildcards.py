@@ -126,27 +126,44 @@ def _binary(a: list[bool], b: list[bool]) -> float:
 
 
 def _hclust_single(d: list[list[float]]) -> list[tuple[int, int]]:
-    """Single linkage as R's Fortran ``hclust`` (first minimum wins ties), with R's merge numbering."""
+    """Single linkage exactly as R's Fortran ``hclust`` (nearest-neighbour list, first minimum wins ties),
+    with R's merge numbering."""
     n = len(d)
     d = [row[:] for row in d]
+    inf = float("inf")
     active = [True] * n
+    nn, disnn = [0] * n, [inf] * n
+
+    def nearest(i: int) -> None:
+        best, jj = inf, i
+        for j in range(i + 1, n):
+            if active[j] and d[i][j] < best:
+                best, jj = d[i][j], j
+        nn[i], disnn[i] = jj, best
+
+    for i in range(n - 1):
+        nearest(i)
     ia: list[int] = []
     ib: list[int] = []
     for _ in range(n - 1):
-        best, im, jm = float("inf"), -1, -1
+        best, im = inf, -1
         for i in range(n - 1):
-            if not active[i]:
-                continue
-            for j in range(i + 1, n):
-                if active[j] and d[i][j] < best:
-                    best, im, jm = d[i][j], i, j
-        i2, j2 = min(im, jm), max(im, jm)
+            if active[i] and disnn[i] < best:
+                best, im = disnn[i], i
+        i2, j2 = min(im, nn[im]), max(im, nn[im])
         ia.append(i2 + 1)
         ib.append(j2 + 1)
         active[j2] = False
+        best, jj = inf, i2
         for k in range(n):
             if active[k] and k != i2:
                 d[i2][k] = d[k][i2] = min(d[i2][k], d[j2][k])
+                if i2 < k and d[i2][k] < best:
+                    best, jj = d[i2][k], k
+        nn[i2], disnn[i2] = jj, best
+        for i in range(n - 1):
+            if active[i] and nn[i] in (i2, j2):
+                nearest(i)
     return _r_merge(ia, ib)
 
 
