@@ -25,7 +25,7 @@ from kostra.accounts.regions import accounting_units, region_accounts, trace
 from kostra.cli import cli
 from kostra.settings import Settings
 from kostra.store import create_engine_for, upgrade
-from kostra.store.models import Attachment
+from kostra.store.models import Attachment, Unit
 from kostra.web.app import create_app
 from tests.factories import add_units_and_users, login
 
@@ -126,3 +126,22 @@ def test_office_page_and_json(database: str, tmp_path) -> None:  # type: ignore[
         assert row["values"]["kasse:AGD9"] == 160 and data["trace"]["total"] == 130
         assert len(data["trace"]["records"]) == 4 and data["submitted"] == {"kasse": 2, "konsern": 0}
         assert client.get(f"/office/{YEAR}/accounts/XX99").status_code == 404
+
+
+def test_a_county_municipality_reporting_as_its_county(database: str) -> None:
+    # Innlandet fylkeskommune (region 3400) sends 0C as unit 34: D 520 (videregående) art 010 = 70 and
+    # revenue 620 = -20  ->  FG4 (services) brutto 70, netto 50; the 3400 row and EAFK show it.
+    engine = create_engine_for(database)
+    with Session(engine) as session:
+        session.add(Unit(code="34", kind="county", name="Innlandet fylkeskommune"))
+        session.flush()
+        lines = [f"0C{YEAR} 340000" + " " * 18 + "1520 010" + f"{70:>9}",
+                 f"0C{YEAR} 340000" + " " * 18 + "1520 620" + f"{-20:>9}"]
+        session.add(Attachment(year=YEAR, form_id="0C", unit_code="34", filename="0C.dat", sha256="34",
+                               content="\n".join(lines).encode(), severity="OK", report_json="{}", uploaded_by="x"))
+        session.commit()
+        for code in ("3400", "EAFK"):
+            result = region_accounts(session, YEAR, code)
+            fg4 = next(r.values for r in result.rows if r.funksjon == "FG4")
+            assert (fg4["kasse:AGD9"], fg4["kasse:AGD1"]) == (70, 50), code
+    engine.dispose()

@@ -72,6 +72,18 @@ def accounting_units(year: int, code: str) -> list[str]:
     return sorted(set(found))
 
 
+def _submitted(session: Session, year: int, units: list[str]) -> Submitted:
+    """The units' files, by region code: a county municipality ``ff00`` may report as unit ``ff``."""
+    codes = {u: u for u in units}
+    codes.update({u[:2]: u for u in units if region(year, u).level == "fylkeskommune"})
+    found = read_submitted(session, year, set(codes))
+
+    def by_region(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col("region").replace(codes))
+
+    return Submitted(found.year, by_region(found.kasse), by_region(found.konsern))
+
+
 def _plain(definitions: Definitions) -> Definitions:
     """Reported konsern and kasse files are aggregated through the hierarchies only (no nettings)."""
     return Definitions(definitions.funksjonshierarki, definitions.artshierarki, None, None, definitions.formulas)
@@ -115,7 +127,7 @@ def region_accounts(session: Session, year: int, code: str) -> RegionAccounts:
     defs = load_year(year)
     info = region(year, code)
     units = accounting_units(year, code)
-    submitted = read_submitted(session, year, set(units))
+    submitted = _submitted(session, year, units)
     have = {"kasse": sorted(set(submitted.kasse.get_column("region"))),
             "konsern": sorted(set(submitted.konsern.get_column("region")))}
     computations = _computations(defs, submitted, units)
@@ -143,7 +155,7 @@ def trace(session: Session, year: int, code: str, funksjon: str, art: str, scope
         raise UsageError(f"{funksjon}:{art} is not shown for {year}: expected a function group of the year's "
                          f"hierarchy and an art of {', '.join(defs.manifest.office.arter)}")
     units = accounting_units(year, code)
-    submitted = read_submitted(session, year, set(units))
+    submitted = _submitted(session, year, units)
     frame = submitted.kasse if scope == "kasse" else submitted.konsern
     computation = compute(_plain(defs.definitions), frame, None, [cell], units)
     details = {row["id"]: row for row in frame.iter_rows(named=True)}
