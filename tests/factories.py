@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kostra.access import Role, create_user
 from kostra.catalog.forms import load_catalog
-from kostra.store.models import ControlResult, ControlRun, Unit
+from kostra.store.models import Attachment, ControlResult, ControlRun, Submission, Unit
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -147,3 +147,22 @@ def add_run(session: Session, results: Sequence[R], *, year: int = YEAR, form_id
 def fld(form: str, id_: str, name: str) -> dict[str, str]:
     """A field involved in a control result, as ``ControlResult.fields_json`` lists it."""
     return {"form": form, "id": id_, "name": name}
+
+
+def submit_attachment(session: Session, attachment: Attachment, *, by: str = "test") -> Submission:
+    """Submit ``attachment`` (already flushed) as the next version of its form: only submitted files count."""
+    from sqlalchemy import func, select
+
+    latest = session.scalar(select(func.max(Submission.version)).where(
+        Submission.year == attachment.year, Submission.form_id == attachment.form_id,
+        Submission.unit_code == attachment.unit_code)) or 0
+    version = latest + 1
+    submission = Submission(
+        year=attachment.year, form_id=attachment.form_id, unit_code=attachment.unit_code, version=version,
+        state="submitted", values_json="{}", comments_json="{}", worst_severity=attachment.severity,
+        content_hash=attachment.sha256.ljust(64, "0")[:64],
+        receipt_id=f"K{attachment.year}-{attachment.form_id}-{attachment.unit_code}-{version}",
+        attachment_id=attachment.id, created_by=by)
+    session.add(submission)
+    session.flush()
+    return submission

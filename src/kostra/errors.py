@@ -9,6 +9,7 @@ anything else is a bug and is logged with its traceback.
     │   ├── UnknownYear
     │   └── UnknownRegion
     ├── DefinitionError       a form, rule or layout definition is invalid (file, item, position)
+    │   └── AccountsInputError  an accounts table (data, hierarchy, formula) is invalid (file, row, code)
     ├── IntakeError           a submitted file or value cannot be read
     ├── AccessDenied          the user may not see or change this unit or action
     └── NotFound              the thing asked for does not exist
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "AccessDenied",
+    "AccountsInputError",
     "DefinitionError",
     "IntakeError",
     "KostraError",
@@ -78,6 +80,12 @@ class DefinitionError(KostraError):
             ) if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class AccountsInputError(DefinitionError):
+    """An accounts input table (data, hierarchy, wildcard table, formula) that cannot be used.
+
+    ``file`` and ``line`` name the table and its data row (1 = first row after the header)."""
 
 
 class IntakeError(KostraError):

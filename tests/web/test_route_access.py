@@ -100,6 +100,9 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/office/{year}/quality"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/quality.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/burden"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/accounts"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/accounts/{region}"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/accounts/{region}.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/burden.json"): Kind.OFFICE_READ,
     ("POST", "/office/{year}/controls/run"): Kind.OFFICE_WRITE,
     ("POST", "/office/{year}/outbox/reminders"): Kind.OFFICE_WRITE,
@@ -221,7 +224,7 @@ def _fill(path: str, target: Target) -> str:
     values = {"year": str(YEAR), "unit_code": target.unit, "unit": target.unit, "form_id": target.form,
               "form": target.form, "version": "1", "rule": "5-01", "field": "rom_i_alt",
               "username": "demo-3405", "code": "3405", "edit_id": "1",
-              "name": "swagger-ui.css"}
+              "name": "swagger-ui.css", "region": "3401"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
 
 
@@ -342,6 +345,8 @@ def _office_or_admin(world: dict[str, Any], role: str, kind: Kind) -> None:
             assert _is_login_answer(answer, path), where
         elif role in allowed:
             expected = {200} if method == "GET" else {200, 303, 422}  # 422: the empty form is refused
+            if path == "/office/{year}/accounts":
+                expected = {303}  # leads on to the country's accounts page
             if "{edit_id}" in path:
                 expected.add(404)  # the world holds no edit 1: the role gets through, the edit is not found
             assert answer.status_code in expected, where

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "followup": ("kostra.cli.followup", "followup"),
     "users": ("kostra.cli.users", "users"),
     "units": ("kostra.cli.units", "units"),
+    "accounts": ("kostra.cli.accounts", "accounts"),
 }
 
 

@@ -50,6 +50,24 @@ def check(year: int | None, root: Path | None) -> None:
         web = sum(1 for f in forms if f.definition.delivery.value == "web")
         rules = _check_rules(catalog, (root or DEFINITIONS_ROOT) / str(one) / "rules")
         click.echo(f"{one}: {len(forms)} forms ({web} web), {fields} fields, {rules} rules: OK")
+    _check_accounts(year, root or DEFINITIONS_ROOT)
+
+
+def _check_accounts(year: int | None, root: Path) -> None:
+    """Load every year's accounts definitions (hierarchies, nettinger, stjernetabell, formulas)."""
+    from kostra.accounts.definitions import available_years as accounts_years
+    from kostra.accounts.definitions import load_year
+
+    for one in accounts_years(root):
+        if year is not None and one != year:
+            continue
+        try:
+            loaded = load_year(one, root)
+        except KostraError as error:
+            raise KostraClickException(str(error)) from error
+        d = loaded.definitions
+        click.echo(f"{one} accounts: {len(d.funksjonshierarki.rows)} function and {len(d.artshierarki.rows)} art "
+                   f"hierarchy rows, {len(d.formulas)} formulas: OK")
 
 
 def _check_rules(catalog: Catalog, folder: Path) -> int:

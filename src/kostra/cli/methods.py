@@ -152,3 +152,6 @@ def _emit(result: MethodResult, output_path: Path | None, output_format: str) ->
 from kostra.cli.methods_suppress import suppress_command  # noqa: E402  (disclosure control, issue 13)
 
 methods.add_command(suppress_command)
+from kostra.cli.methods_accounts import accounts_command  # noqa: E402  (registered last, imports only click)
+
+methods.add_command(accounts_command)

@@ -19,8 +19,8 @@ from typing import Any
 
 import polars as pl
 
+from kostra.accounts.selection import unit_sums
 from kostra.catalog.forms import load_catalog
-from kostra.controls.language.accounts import ART_GROUPS, FUNCTION_GROUPS, KONTOKLASSE_GROUPS, expand
 from kostra.controls.snapshot import FORM5, Snapshot, UnitInfo
 from kostra.controls.statistical import hb, quartile, therror, unit_error
 from kostra.controls.statistical_config import (
@@ -140,7 +140,7 @@ def _source_frame(source: Source, snapshot: Snapshot, previous: bool) -> pl.Data
             return None
         return data.units.select("unit", pl.col(column).cast(pl.Float64, strict=False).alias("value"))
     if isinstance(source, AccountsSource):
-        return _accounts_values(source, data.accounts)
+        return _accounts_values(source, data.accounts, snapshot.year - 1 if previous else snapshot.year)
     if isinstance(source, PopulationSource):
         return _population_values(source, data.population)
     assert isinstance(source, RegisterSource)
@@ -149,18 +149,12 @@ def _source_frame(source: Source, snapshot: Snapshot, previous: bool) -> pl.Data
     return data.registers.select("unit", pl.col(source.measure).cast(pl.Float64).alias("value"))
 
 
-def _accounts_values(source: AccountsSource, accounts: pl.DataFrame | None) -> pl.DataFrame | None:
+def _accounts_values(source: AccountsSource, accounts: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    """The unit's accounts value through the accounts engine (the office's and key figures' numbers)."""
     if accounts is None:
         return None
-    keep = pl.col("kontoklasse").is_in(sorted(expand(source.accounts.kontoklasse, KONTOKLASSE_GROUPS, 1)))
-    if source.accounts.function is not None:
-        keep &= pl.col("funksjon").is_in(sorted(expand(source.accounts.function, FUNCTION_GROUPS, 3)))
-    if source.accounts.art is not None:
-        keep &= pl.col("art").is_in(sorted(expand(source.accounts.art, ART_GROUPS, 3)))
-    # A unit with accounts but no row for the selection has 0, not missing.
-    sums = accounts.filter(keep).group_by("unit").agg(pl.col("belop").sum().alias("value"))
-    units = accounts.select("unit").unique()
-    return units.join(sums, on="unit", how="left").with_columns(pl.col("value").fill_null(0.0))
+    return unit_sums(accounts, year, function=source.accounts.function, art=source.accounts.art,
+                     kontoklasse=source.accounts.kontoklasse)
 
 
 def _population_values(source: PopulationSource, population: pl.DataFrame | None) -> pl.DataFrame | None:

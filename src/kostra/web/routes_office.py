@@ -22,6 +22,7 @@ OFFICE_SECTIONS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("quality", "office.section.quality", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("outbox", "office.section.outbox", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("burden", "office.section.burden", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
+    ("accounts", "office.section.accounts", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("/admin", "office.section.admin", (Role.ADMINISTRATOR,)),
 )
 
