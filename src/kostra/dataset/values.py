@@ -24,6 +24,7 @@ from kostra.catalog.validation import Unit as ValidationUnit
 from kostra.catalog.validation import condition_holds
 from kostra.dataset.columns import SCHEMA
 from kostra.dataset.edits import edit_key, row_key_of
+from kostra.dataset.estimates import with_estimates
 from kostra.dataset.records import FormRecord, end_of_day, submitted_forms
 from kostra.dataset.status import ValueStatus
 from kostra.dataset.text import value_text
@@ -212,6 +213,7 @@ class _Builder:
             pl.when(numeric).then(pl.col("value_text").cast(pl.Float64, strict=False)).alias("value_number"),
             pl.when(pl.col("field_type") == FieldType.YES_NO.value).then(pl.col("value_text") == "true")
             .alias("value_bool"),
+            pl.lit(None, dtype=pl.Int64).alias("estimate_id"), pl.lit(None, dtype=pl.String).alias("estimate_method"),
         ).select(list(SCHEMA))
 
     def _records_frame(self) -> pl.DataFrame:
@@ -269,14 +271,17 @@ def _unconfirmed_prefill(form: Form, draft: Draft | None) -> dict[str, Any]:
 
 def year_values(session: Session, year: int, *, as_of: date | None = None, approved_only: bool = False,
                 forms: Iterable[str] | None = None, units: Iterable[str] | None = None,
-                expected: bool = True, definitions_year: int | None = None) -> pl.DataFrame:
+                expected: bool = True, definitions_year: int | None = None,
+                include_estimates: bool = False) -> pl.DataFrame:
     """Every value of ``year`` in long form (columns: :data:`kostra.dataset.columns.COLUMNS`).
 
     ``as_of``: what was known at the end of that day (submissions, edits and approvals made later do not
     count); ``approved_only``: only approved versions; ``forms``/``units``: filters. With ``expected`` the
     forms an active unit must report but has not submitted get rows with status ``missing`` (or
     ``prefilled_unconfirmed`` for last year's pre-fill in a draft). ``definitions_year`` reads the values with
-    another year's form definitions (a year without its own).
+    another year's form definitions (a year without its own). ``include_estimates`` fills the cells of late
+units from the newest estimation run (status ``estimated``, ``estimate_id``, ``estimate_method``;
+:mod:`kostra.dataset.estimates`): for aggregates only, never a unit's own figure. Off by default.
 
     >>> frame = year_values(session, 2025, forms=["5"], units=["974600951"])
     >>> frame.filter(pl.col("field_name") == "plasser_i_alt")["value_text"].to_list()
@@ -293,7 +298,10 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
         builder.record(record)
     if expected and not approved_only:
         _add_expected(session, builder, year, as_of, form_ids, known, {(r.form_id, r.unit_code) for r in records})
-    return builder.frame(year).sort("form_id", "unit_code", maintain_order=True)
+    frame = builder.frame(year).sort("form_id", "unit_code", maintain_order=True)
+    if include_estimates and expected and not approved_only:
+        frame = with_estimates(session, frame, year, as_of, form_ids)
+    return frame
 
 
 def _add_expected(session: Session, builder: _Builder, year: int, as_of: date | None, form_ids: list[str] | None,

@@ -35,6 +35,8 @@ __all__ = [
     "DatasetSnapshot",
     "Draft",
     "Edit",
+    "Estimate",
+    "EstimationRun",
     "LoginFailure",
     "LoginSession",
     "OutboxMessage",
@@ -420,3 +422,44 @@ class DatasetSnapshot(Base):
     approved_only: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
+
+
+class EstimationRun(Base):
+    """One run of the estimation for non-respondents (``kostra estimate``): who, when, as of which day, how."""
+
+    __tablename__ = "estimation_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    forms: Mapped[str | None] = mapped_column(String(200), nullable=True)  # comma-joined; null: every form
+    method: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Estimate(Base):
+    """An estimated value of one field for one unit and form that had not reported (never its own figure).
+
+    ``value_text`` is the exact decimal; ``model_json`` holds what the aggregate CV needs (the stratum's
+    residual variance ``sigma2``, the auxiliary total of the model units ``x_model``, the unit's ``x``).
+    """
+
+    __tablename__ = "estimates"
+    __table_args__ = (UniqueConstraint("run_id", "form_id", "unit_code", "field_name", name="uq_estimates_cell"),
+                      Index("ix_estimates_year_form", "year", "form_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("estimation_runs.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(String(12))
+    field_id: Mapped[str] = mapped_column(String(20))
+    field_name: Mapped[str] = mapped_column(String(80))
+    value_text: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(30))
+    auxiliary: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    stratum: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    ratio_text: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    n_model: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    model_json: Mapped[str] = mapped_column(Text, default="{}")
