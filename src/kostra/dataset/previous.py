@@ -7,6 +7,7 @@ last year's units are to be mapped to this year's structure (code changes across
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ __all__ = ["previous_year_values"]
 
 
 def previous_year_values(session: Session, year: int, *, forms: Iterable[str] | None = None,
-                         units: Iterable[str] | None = None) -> pl.DataFrame:
+                         units: Iterable[str] | None = None, cache_dir: Path | None = None) -> pl.DataFrame:
     """The values of ``year - 1`` as submitted and edited (no rows for forms never received), in long form
     with the columns of :func:`kostra.dataset.year_values`; ``year`` is ``year - 1`` in the frame. Read with
     last year's form definitions, or this year's when last year has none; empty when last year has no data.
@@ -28,4 +29,5 @@ def previous_year_values(session: Session, year: int, *, forms: Iterable[str] | 
     definitions = last if last in available_years() else year
     if definitions not in available_years():
         return pl.DataFrame(schema=SCHEMA)
-    return year_values(session, last, forms=forms, units=units, expected=False, definitions_year=definitions)
+    return year_values(session, last, forms=forms, units=units, expected=False, definitions_year=definitions,
+                       cache_dir=cache_dir)
