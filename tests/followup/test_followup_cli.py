@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -20,6 +21,8 @@ from kostra.intake import submissions
 from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.store.models import Edit, OutboxMessage
+
+OSLO = ZoneInfo("Europe/Oslo")  # "today" as the status board counts days (Oslo time)
 
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 UNIT = ["--year", "2025", "--form", "5", "--unit", "974600951"]
@@ -61,7 +64,7 @@ def test_status_rows_missing_and_as_of(settings: Settings) -> None:
     assert {(r["unit"], r["status"]) for r in rows} == {("974600951", "submitted"), ("976990803", "not_started")}
     missing = _rows(_run(status, ["--year", "2025", "--form", "5", "--missing", "--format", "json"], settings))
     assert [r["unit"] for r in missing] == ["976990803"]
-    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    yesterday = (datetime.now(OSLO).date() - timedelta(days=1)).isoformat()
     earlier = _rows(_run(status, ["--year", "2025", "--form", "5", "--as-of", yesterday, "--missing",
                                   "--format", "json"], settings))
     assert [r["unit"] for r in earlier] == ["974600951", "976990803"]
@@ -97,7 +100,7 @@ def test_edit_needs_a_reason_then_trail_and_approval(settings: Settings) -> None
 
 
 def test_reminders_outbox_contacts_and_quality(settings: Settings) -> None:
-    today = datetime.now(UTC).date()  # after the deadline: the form 5 just submitted counts
+    today = datetime.now(OSLO).date()  # after the deadline: the form 5 just submitted counts
     written = _run(followup, ["reminders", "--year", "2025", "--today", today.isoformat(), "--form", "5", "--send"],
                    settings)
     assert written.exit_code == 0, written.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -18,10 +19,12 @@ from kostra.intake import submissions
 from kostra.intake.submissions import FormStatus
 from kostra.store.models import Submission
 
+OSLO = ZoneInfo("Europe/Oslo")  # "today" as the status board counts days (Oslo time)
+
 KONGSVINGER = Principal("demo-3401", Role.REPORTER, "3401")
 LILLEHAMMER = Principal("demo-3405", Role.REPORTER, "3405")
 STATISTICIAN = Principal("statistiker", Role.STATISTICIAN, None)
-TODAY = datetime.now(UTC).date()
+TODAY = datetime.now(OSLO).date()
 
 
 def _submit_form5(session: Session, principal: Principal, unit_code: str) -> Submission:
