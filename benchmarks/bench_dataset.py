@@ -84,8 +84,8 @@ def _demo(home: Path) -> Path:
     database = home / "kostra.sqlite3"
     if not database.exists():
         print(f"building the demo in {home} …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "kostra", "demo", "--no-serve"], check=True,
-                       env={**os.environ, "KOSTRA_HOME": str(home)})
+        subprocess.run([*_kostra(), "demo", "--no-serve"], check=True,
+                       env={**os.environ, "KOSTRA_HOME": str(home), "PYTHONPATH": str(ROOT / "src")})
     return database
 
 

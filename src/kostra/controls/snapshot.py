@@ -37,7 +37,7 @@ from kostra.dataset import ValueStatus, previous_year_values, submitted_attachme
 from kostra.dataset.cache import cached
 from kostra.dataset.previous import last_year_reform
 from kostra.errors import UnknownYear
-from kostra.intake.fixedwidth import parse_records, read_lines
+from kostra.intake.fixedwidth import TEXT_COLUMN, read_lines
 from kostra.intake.layouts import load_layout
 from kostra.reference import regions
 from kostra.reference.grouping import grouping_in_database
@@ -267,9 +267,11 @@ def _parsed(session: Session, year: int, wanted: Mapping[tuple[str, str], int],
         if (sha256, form_id) in wanted:
             found.setdefault((str(sha256), str(form_id)), part.drop("sha256", "form_id"))
     new = [key for key in wanted if key not in found]
-    for sha256, form_id in new:
-        content = session.scalar(select(Attachment.content).where(Attachment.id == wanted[(sha256, form_id)]))
-        found[(sha256, form_id)] = _parse_accounts(content or b"", form_id, year)
+    contents: dict[int, bytes] = {row[0]: row[1] for row in session.execute(
+        select(Attachment.id, Attachment.content).where(Attachment.id.in_([wanted[key] for key in new])))}
+    for form_id in sorted({form for _, form in new}):
+        files = [(key, contents.get(wanted[key]) or b"") for key in new if key[1] == form_id]
+        found.update(_parse_accounts_files(files, form_id, year))
     _remember(found, year)
     parts = [part.with_columns(pl.lit(sha256).alias("sha256"), pl.lit(form_id).alias("form_id"))
              for (sha256, form_id), part in found.items()]
@@ -291,12 +293,26 @@ def _remember(found: Mapping[tuple[str, str], pl.DataFrame], year: int) -> None:
             _accounts_cache.popitem(last=False)
 
 
-def _parse_accounts(content: bytes, form_id: str, year: int) -> pl.DataFrame:
-    """One accounts file summed by kontoklasse, function (3 digits) and art (3 digits)."""
-    records = parse_records(read_lines(content).frame, load_layout(form_id, year))
-    return records.select(
-        pl.col("kontoklasse").str.strip_chars().alias("kontoklasse"),
-        pl.col("funksjon_kapittel").str.strip_chars().str.slice(0, 3).alias("funksjon"),
-        pl.col("art_sektor").str.strip_chars().str.slice(0, 3).alias("art"),
-        pl.col("belop").str.strip_chars().cast(pl.Float64, strict=False).fill_null(0.0).alias("belop"),
-    ).group_by("kontoklasse", "funksjon", "art").agg(pl.col("belop").sum())
+def _parse_accounts_files(files: list[tuple[tuple[str, str], bytes]], form_id: str,
+                          year: int) -> dict[tuple[str, str], pl.DataFrame]:
+    """Many accounts files of one form at once, each summed by kontoklasse, function (3 digits) and art
+    (3 digits): one Polars query over all their lines instead of one per file (≈ 700 files in the demo)."""
+    layout = {f.name: f for f in load_layout(form_id, year).fields}
+    frames = [read_lines(content).frame.select(TEXT_COLUMN).with_columns(pl.lit(index, dtype=pl.Int32).alias("_file"))
+              for index, (_, content) in enumerate(files)]
+    if not frames:
+        return {}
+
+    def cut(name: str, size: int | None = None) -> pl.Expr:
+        spec = layout[name]
+        return pl.col(TEXT_COLUMN).str.slice(spec.start, spec.size).str.strip_chars().str.slice(0, size or spec.size)
+
+    sums = pl.concat(frames).select(
+        "_file", cut("kontoklasse").alias("kontoklasse"), cut("funksjon_kapittel", 3).alias("funksjon"),
+        cut("art_sektor", 3).alias("art"), cut("belop").cast(pl.Float64, strict=False).fill_null(0.0).alias("belop"),
+    ).group_by("_file", "kontoklasse", "funksjon", "art").agg(pl.col("belop").sum())
+    parts = sums.partition_by("_file", as_dict=True)
+    empty = pl.DataFrame(schema={"kontoklasse": pl.String, "funksjon": pl.String, "art": pl.String,
+                                 "belop": pl.Float64})
+    return {key: parts[(index,)].drop("_file") if (index,) in parts else empty
+            for index, (key, _) in enumerate(files)}
