@@ -22,6 +22,9 @@ from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntr
 from kostra.errors import DefinitionError
 from kostra.intake.identifiers import fnr_columns
 
+# libyaml's safe loader when installed (the layouts are large: the pure-Python one takes a second)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = [
     "OSLO",
     "OSLO_DISTRICTS",
@@ -281,7 +284,7 @@ def packaged_layout(form: str, year: int) -> dict[str, Any]:
         raise DefinitionError(f"no layout for {form} {year} in the installed package (expected {path}); "
                               "layouts exist for 2022–2026", item=form)
     found = [path]
-    loaded: dict[str, Any] = yaml.safe_load(found[0].read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.load(found[0].read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     return loaded
 
 
