@@ -8,7 +8,6 @@ Names and severities follow SSB's ``SosialRuleId.kt``; deliberate differences ar
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +17,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
 from kostra.errors import DefinitionError
 from kostra.intake.identifiers import fnr_columns
@@ -112,13 +112,13 @@ def record_rule(name: str, severity: Severity, when: Predicate, message: Callabl
             return []
         return flag(records, when(context), name, severity, message(context))
 
-    @functools.lru_cache(maxsize=16)  # the engine keeps the rules of recent arguments (registry.rules_of)
-    def screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
+    def build_screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
         if any(column not in columns for column in needs):
             return None
         return when(RuleContext(args, columns))
 
-    return FileRule(name=name, severity=severity, check=check, screen=screen)
+    # The engine keeps the rules (registry.rules_of); their screens are kept per arguments read
+    return FileRule(name=name, severity=severity, check=check, screen=by_arguments_read(build_screen, size=64))
 
 
 def quoted(name: str) -> pl.Expr:
