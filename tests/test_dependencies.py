@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # Distribution name → the module it is imported as, where the two differ.
 MODULE = {"argon2-cffi": "argon2", "psycopg": "psycopg", "pydantic-settings": "pydantic_settings",
-          "python-multipart": "multipart", "python-stdnum": "stdnum", "swagger-ui-bundle-v2": "swagger_ui_bundle", "pyyaml": "yaml", "pytest-xdist": "xdist"}
+          "python-multipart": "multipart", "python-stdnum": "stdnum",
+          "swagger-ui-bundle-v2": "swagger_ui_bundle", "pyyaml": "yaml", "pytest-xdist": "xdist"}
 # Used without an import of our own: what needs each one, and a text in src that shows the need.
 INDIRECT = {
     "psycopg": ("SQLAlchemy's driver for postgresql+psycopg:// URLs", "postgresql+psycopg"),
