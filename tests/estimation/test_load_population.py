@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kostra.cli import cli
 from kostra.reference import population, population_table, regions
-from kostra.reference.population_load import population_in_force
+from kostra.reference.population_load import loaded_population_table, population_in_force
 from kostra.store import create_engine_for
 from kostra.store.models import PopulationCount
 
@@ -78,7 +78,12 @@ def test_a_newer_population_is_loaded_and_used_for_its_year(env: dict[str, str],
     engine = create_engine_for(env["KOSTRA_DATABASE_URL"])
     with Session(engine) as session:
         loaded = population_in_force(session, 2025)
+        table = loaded_population_table(session, 2025)
+        assert loaded_population_table(session, 2026) is None
     engine.dispose()
+    assert table is not None and table.height == 357 * 106 * 2
+    halden0 = table.filter((pl.col("region") == "3101") & (pl.col("age") == 0))
+    assert dict(zip(halden0["sex"], halden0["persons"], strict=True)) == {"m": 1000, "f": 2000}
     assert not loaded.stand_in and "Personer2025.csv" in loaded.origin
     # Halden 2024 minus its 2024 age-0 count plus 1 000 + 2 000
     assert loaded.persons["3101"] == population(2024, "3101") - population(2024, "3101", 0, 0) + 3000

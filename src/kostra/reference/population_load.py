@@ -28,8 +28,8 @@ from kostra.reference.population import population_table, population_years
 from kostra.reference.regions import regions
 from kostra.store.models import PopulationCount, ReferenceLoad
 
-__all__ = ["PopulationInForce", "check_population_file", "load_population", "population_dataset",
-           "population_in_force"]
+__all__ = ["PopulationInForce", "check_population_file", "load_population", "loaded_population_table",
+           "population_dataset", "population_in_force"]
 
 _VALUE = re.compile(r"^persons (\d{4}) (males|females)$")
 _NOT_MUNICIPALITIES = ("K-21-22", "K-23", "K-Rest")  # Svalbard, the continental shelf, unknown: no municipality
@@ -182,3 +182,16 @@ def population_in_force(session: Session | None, year: int) -> PopulationInForce
     totals = table.group_by("region").agg(pl.col("persons").sum())
     return PopulationInForce(year, used, "SSB table 07459, shipped",
                              dict(zip(totals["region"].to_list(), [int(n) for n in totals["persons"]], strict=True)))
+
+
+def loaded_population_table(session: Session, year: int) -> pl.DataFrame | None:
+    """The loaded population of ``year`` by municipality, age and sex (the columns of
+    ``population_table``: year, region, age, sex, persons), or None when no file was loaded for ``year``."""
+    load = session.scalar(select(ReferenceLoad.id).where(ReferenceLoad.dataset == population_dataset(year)).limit(1))
+    if load is None:
+        return None
+    rows = session.execute(select(PopulationCount.year, PopulationCount.region_code, PopulationCount.age,
+                                  PopulationCount.sex, PopulationCount.persons)
+                           .where(PopulationCount.year == year, PopulationCount.sex != "-")).all()
+    return pl.DataFrame(rows, schema={"year": pl.Int16, "region": pl.String, "age": pl.Int16, "sex": pl.String,
+                                      "persons": pl.Int64}, orient="row").sort("region", "age", "sex")
