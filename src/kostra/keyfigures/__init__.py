@@ -22,19 +22,27 @@ from kostra.keyfigures.compute import (
     round_half_up,
 )
 from kostra.keyfigures.definitions import available_years, load_indicators
+from kostra.keyfigures.explain import Explanation, UnitPart, explain
 from kostra.keyfigures.models import FAMILIES, Indicator, Scale
+from kostra.keyfigures.series import SERIES_BREAK, SERIES_YEARS, series
 
 __all__ = [
     "FAMILIES",
     "RESULT_SCHEMA",
+    "SERIES_BREAK",
+    "SERIES_YEARS",
+    "Explanation",
     "Indicator",
     "KeyFigureResult",
     "Scale",
     "Symbol",
+    "UnitPart",
     "aggregate_members",
     "available_years",
     "base_unit_codes",
     "compute",
+    "explain",
     "load_indicators",
     "round_half_up",
+    "series",
 ]

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kostra.catalog.forms import _line_at, load_catalog, read_yaml
+from kostra.catalog.forms import _line_at, load_catalog, load_catalog_from, read_yaml
 from kostra.controls.language import parse
 from kostra.controls.language.syntax import Binary, Call, ListLit, Name, Node, Number, String, Unary, walk
 from kostra.errors import DefinitionError, UnknownYear
@@ -46,9 +46,9 @@ _ARTS = ("AGD1", "AGD9")
 _DATES = ("jan1_year", "jan1_next_year")
 
 
-def available_years() -> list[int]:
+def available_years(root: Path | None = None) -> list[int]:
     """Years with a ``keyfigures/`` folder, e.g. ``[2023, 2024, 2025]``."""
-    return sorted(int(p.parent.name) for p in DEFINITIONS.glob("*/keyfigures") if p.parent.name.isdigit())
+    return sorted(int(p.parent.name) for p in (root or DEFINITIONS).glob("*/keyfigures") if p.parent.name.isdigit())
 
 
 def form_ref(form_id: str) -> str:
@@ -57,18 +57,18 @@ def form_ref(form_id: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def load_indicators(year: int) -> tuple[Indicator, ...]:
-    """Every key figure of ``year``, in file and definition order.
+def load_indicators(year: int, root: Path | None = None) -> tuple[Indicator, ...]:
+    """Every key figure of ``year``, in file and definition order (``root``: another definitions folder).
 
     Raises UnknownYear for a year without key figures, DefinitionError naming file, figure and line.
     """
-    folder = DEFINITIONS / str(year) / "keyfigures"
+    folder = (root or DEFINITIONS) / str(year) / "keyfigures"
     if not folder.is_dir():
-        raise UnknownYear(year, available_years(), what="key-figure definitions")
+        raise UnknownYear(year, available_years(root), what="key-figure definitions")
     found: list[Indicator] = []
     seen: dict[str, Indicator] = {}
     for path in sorted(folder.glob("*.yaml")):
-        for indicator in _load_file(path, year):
+        for indicator in _load_file(path, year, root):
             first = seen.setdefault(indicator.id, indicator)
             if first is not indicator:
                 raise DefinitionError(f"figure id {indicator.id!r} is defined twice (first in {first.file}, "
@@ -79,7 +79,7 @@ def load_indicators(year: int) -> tuple[Indicator, ...]:
     return tuple(found)
 
 
-def _load_file(path: Path, year: int) -> list[Indicator]:
+def _load_file(path: Path, year: int, root: Path | None) -> list[Indicator]:
     data, lines = read_yaml(path)
     name = f"{year}/keyfigures/{path.name}"
     try:
@@ -94,7 +94,7 @@ def _load_file(path: Path, year: int) -> list[Indicator]:
     if model.family not in FAMILIES:
         raise DefinitionError(f"family {model.family!r}: expected one of {', '.join(FAMILIES)}", file=name,
                               line=_line_at(lines, ("family",)))
-    checker = _Checker(year)
+    checker = _Checker(year, root)
     result = []
     for index, figure in enumerate(model.figures):
         line = _line_at(lines, ("figures", index)) or 1
@@ -136,9 +136,9 @@ def _str_arg(node: Call, index: int = 0) -> str:
 class _Checker:
     """What an expression may read in ``year``: forms and fields of the catalogue, layouts of the files."""
 
-    def __init__(self, year: int) -> None:
+    def __init__(self, year: int, root: Path | None) -> None:
         self.year = year
-        catalog = load_catalog(year)
+        catalog = load_catalog(year) if root is None else load_catalog_from(root, year)
         self.fields: dict[str, dict[str, set[str]]] = {}
         for form in catalog.forms():
             columns: dict[str, set[str]] = {}

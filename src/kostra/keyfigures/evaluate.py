@@ -51,8 +51,10 @@ class Evaluator:
     """Expressions over the base ``units`` of ``data.year``; ``trace`` keeps each value's lineage."""
 
     def __init__(self, data: YearData, units: list[str], population: PopulationSource,
-                 accounts: AccountsSource, indicators: Mapping[str, Indicator], *, trace: bool = False) -> None:
+                 accounts: AccountsSource, indicators: Mapping[str, Indicator], *, trace: bool = False,
+                 absent: str = "") -> None:
         self.data, self.units, self.population, self.accounts = data, units, population, accounts
+        self.absent = absent  # why the year has no reported data at all (e.g. "no form data for 2021")
         self.indicators, self.trace = indicators, trace
         self._rows = self._index(data.values)
         self._memo: dict[tuple[str, str], dict[str, Input]] = {}
@@ -89,6 +91,8 @@ class Evaluator:
         if isinstance(node, Name):
             return self._field(node, unit, None)
         assert isinstance(node, Call)
+        if self.absent and node.func not in ("population", "numerator_of", "denominator_of"):
+            return Input(None, "missing", self.absent)
         return getattr(self, f"_fn_{node.func}")(node, unit)
 
     # --- form fields ---------------------------------------------------------------------------------
@@ -103,6 +107,8 @@ class Evaluator:
         return [unit]
 
     def _field(self, node: Name, unit: str, keep: set[tuple[str, int]] | None) -> Input:
+        if self.absent:
+            return Input(None, "missing", self.absent)
         form, *rest = node.parts
         by_unit = self._rows.get((form, ".".join(rest)), {})
         reporters = self._reporters(form, unit, by_unit)

@@ -67,23 +67,44 @@ class YearData:
 
 
 def load_year_data(session: Session, year: int, forms: set[str], files: set[str],
-                   file_fields: dict[str, set[str]], units: list[str] | None = None) -> YearData:
-    """Read what the figures need: ``forms`` (ids), ``files`` (11F, 11CF) with the fields they sum."""
+                   file_fields: dict[str, set[str]], units: list[str] | None = None,
+                   definitions_year: int | None = None) -> YearData:
+    """Read what the figures need: ``forms`` (ids), ``files`` (11F, 11CF) with the fields they sum.
+
+    ``definitions_year``: read ``year`` with another year's forms (a year before the definitions begin)."""
     institutions = {code: municipality for code, municipality in session.execute(
         select(UnitRow.code, UnitRow.municipality_code).where(UnitRow.kind == "institution")) if municipality}
+    institutions = _in_structure(institutions, year)
     expected: dict[str, list[str]] = defaultdict(list)
     for code, municipality in institutions.items():
         expected[municipality].append(code)
     wanted = None
     if units is not None:
         wanted = sorted({*units, *(i for u in units for i in expected.get(u, ()))})
-    values = year_values(session, year, forms=sorted(forms), units=wanted) if forms else \
+    values = year_values(session, year, forms=sorted(forms), units=wanted,
+                         definitions_year=definitions_year) if forms else \
         pl.DataFrame(schema={c: pl.String for c in _LINEAGE})
     districts = sorted(code for (code,) in session.execute(
         select(UnitRow.code).where(UnitRow.kind == "oslo_district")))
-    records, states = _file_records(session, year, files, file_fields, units)
+    records, states = _file_records(session, definitions_year or year, files, file_fields, units, year)
     registers = _registers(session, year)
     return YearData(year, values, institutions, dict(expected), records, states, registers, districts)
+
+
+def _in_structure(institutions: dict[str, str], year: int) -> dict[str, str]:
+    """Institutions are registered under today's municipality codes: carry them back to ``year``'s codes
+    (3101 Halden was 3001 in 2023; 1508 and 1580 were 1507)."""
+    from kostra.reference import mapping, regions, years
+
+    codes = {r.code for r in regions(year, "kommune")}
+    if all(m in codes for m in institutions.values()):
+        return institutions
+    back: dict[str, str] = {}
+    for later in sorted((y for y in years() if y != year), reverse=True):
+        for new, olds in mapping(later, year).items():
+            if len(olds) == 1:
+                back.setdefault(new, next(iter(olds)))
+    return {code: m if m in codes else back[m] for code, m in institutions.items() if m in codes or m in back}
 
 
 def _registers(session: Session, year: int) -> dict[str, dict[str, float | None]]:
@@ -98,8 +119,8 @@ def _slices(layout_fields: list[Any], names: set[str]) -> list[tuple[str, int, i
     return [(f.name, f.start, f.size) for f in layout_fields if f.name in names]
 
 
-def _file_records(session: Session, year: int, files: set[str], file_fields: dict[str, set[str]],
-                  units: list[str] | None) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
+def _file_records(session: Session, layout_year: int, files: set[str], file_fields: dict[str, set[str]],
+                  units: list[str] | None, year: int) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
     """Only the fields the figures read are cut out of each line (a year holds 100 000+ records)."""
     from kostra.intake.layouts import load_layout
     from kostra.keyfigures.definitions import FILE_FORMS
@@ -108,7 +129,7 @@ def _file_records(session: Session, year: int, files: set[str], file_fields: dic
     states: dict[str, dict[str, str]] = {}
     for name in sorted(files):
         form_id = FILE_FORMS[name]
-        layout = load_layout(name, year)
+        layout = load_layout(name, layout_year)
         months = [f"STMND_{m}" for m in range(1, 13)]
         names = {"PERSON_FODSELSNR", "PERSON_JOURNALNR", "PERSON_DUF", *file_fields.get(name, set()), *months}
         names.discard("months")
