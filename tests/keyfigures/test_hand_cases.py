@@ -17,9 +17,12 @@ from __future__ import annotations
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+import polars as pl
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from kostra.cli import cli
 from kostra.keyfigures import Symbol, compute, explain, series
 from kostra.reference import base_units, population
 from kostra.store.models import Attachment, Submission, Unit
@@ -207,3 +210,45 @@ def test_explain_lists_every_input_with_status_and_version(stored: Session) -> N
         ("974600951", "enerom", "27", "reported", 1), ("974600951", "rom_i_alt", "30", "reported", 1)]
     others = [p for p in why.units if p.unit not in ("3401", "3405")]
     assert others and all(p.covered and p.numerator == p.denominator == 0 and not p.inputs for p in others)
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+def _runner(database_url: str, tmp_path) -> CliRunner:
+    return CliRunner(env={"KOSTRA_DATABASE_URL": database_url, "KOSTRA_HOME": str(tmp_path)})
+
+
+def test_cli_compute_csv_parquet_and_explain(stored: Session, database_url: str, tmp_path) -> None:
+    runner = _runner(database_url, tmp_path)
+    done = runner.invoke(cli, ["keyfigures", "compute", "--year", "2025", "--figure", "andel_enerom",
+                               "--region", "3401", "--region", "3405", "--format", "csv"])
+    assert done.exit_code == 0, done.stderr
+    assert "andel_enerom,3401,2025,92.5,,37.0,40.0,1,0,1,," in done.stdout.splitlines()
+    assert "andel_enerom,3405,2025,,.,0.0,0.0,1,0,1,the denominator is 0," in done.stdout.splitlines()
+    target = tmp_path / "all.parquet"
+    whole = runner.invoke(cli, ["keyfigures", "compute", "--year", "2025", "--format", "parquet",
+                                "--output", str(target)])
+    assert whole.exit_code == 0, whole.stderr
+    frame = pl.read_parquet(target)
+    assert frame.filter((pl.col("figure") == "andel_enerom") & (pl.col("region") == "3401"))["value"].item() == 92.5
+    assert "key figures ×" in whole.stderr and "regions" in whole.stderr
+    why = runner.invoke(cli, ["keyfigures", "explain", "--year", "2025", "--figure", "andel_enerom",
+                              "--region", "3401"])
+    assert why.exit_code == 0, why.stderr
+    assert "andel_enerom 3401 2025: 92.5" in why.stdout and "974600951" in why.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["compute", "--year", "2025", "--region", "9999"], "unknown region '9999' in 2025"),
+    (["compute", "--year", "2025", "--figure", "nope"], "unknown key figure 'nope' for 2025; known: "),
+    (["compute", "--year", "2019"], "unknown year 2019: the years with key-figure definitions are 2023–2025"),
+    (["compute", "--year", "2025", "--format", "parquet"], "--format parquet writes a file"),
+    (["list", "--year", "2030"], "unknown year 2030"),
+    (["explain", "--year", "2025", "--figure", "andel_enerom", "--region", "EKX99"], "unknown region 'EKX99'"),
+    (["series", "--figure", "andel_enerom", "--region", "3401", "--from", "2025", "--to", "2020"], "--from 2025"),
+])
+def test_cli_refuses_bad_input_in_one_line_with_exit_2(session: Session, database_url: str, tmp_path,
+                                                       args: list[str], message: str) -> None:
+    result = _runner(database_url, tmp_path).invoke(cli, ["keyfigures", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -30,6 +30,7 @@ from kostra.keyfigures.definitions import available_years, load_indicators
 from kostra.keyfigures.evaluate import Evaluator
 from kostra.keyfigures.inputs import Input, load_year_data
 from kostra.keyfigures.sources import AccountsSource, PopulationSource
+from kostra.errors import UnknownRegion
 from kostra.reference import mapping
 
 __all__ = ["SERIES_YEARS", "series"]
@@ -100,6 +101,9 @@ def series(session: Session, figure: str, regions: Iterable[str] | None = None, 
     [indicator] = select_indicators(max(y for y in available_years() if y <= target) if any(
         y <= target for y in available_years()) else min(available_years()), [figure])
     wanted = list(regions) if regions is not None else [*units, *members]
+    for code in wanted:
+        if code not in members and code not in units:
+            raise UnknownRegion(code, target)
     rows = []
     for year in wanted_years:
         numerators, denominators = (_carried(year, target, p) for p in _year_parts(session, year, figure,
