@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.dataset import years_with_data
+from kostra.errors import UnknownRegion
 from kostra.keyfigures.compute import (
     RESULT_SCHEMA,
     Symbol,
@@ -30,7 +31,6 @@ from kostra.keyfigures.definitions import available_years, load_indicators
 from kostra.keyfigures.evaluate import Evaluator
 from kostra.keyfigures.inputs import Input, load_year_data
 from kostra.keyfigures.sources import AccountsSource, PopulationSource
-from kostra.errors import UnknownRegion
 from kostra.reference import mapping
 
 __all__ = ["SERIES_YEARS", "series"]
