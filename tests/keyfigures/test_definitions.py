@@ -104,3 +104,21 @@ def test_a_year_without_definitions_names_the_years() -> None:
     (2.25, 1, 2.3), (0.125, 2, 0.13), (2.35, 1, 2.4), (-2.25, 1, -2.3), (98.65, 1, 98.7), (12.5, 0, 13.0)])
 def test_rounding_is_half_up_as_ssb_rounds(value: float, decimals: int, expected: float) -> None:
     assert round_half_up(value, decimals) == expected
+
+
+def test_an_estimate_counts_in_the_aggregate_but_is_never_the_units_own_figure() -> None:
+    from kostra.keyfigures.compute import _aggregate_row, _unit_row
+    from kostra.keyfigures.inputs import Input
+
+    [share] = [i for i in load_indicators(2025) if i.id == "andel_enerom"]
+    reported, estimated = Input(9.0, "value"), Input(18.0, "value", estimated=True)
+    rooms_a, rooms_b = Input(10.0, "value"), Input(20.0, "value")
+    own = _unit_row(share, 2025, "3405", estimated, rooms_b)
+    assert (own[3], own[6]) == (None, "..") and "not its own figure" in str(own[7])
+    numerators, denominators = {"3401": reported, "3405": estimated}, {"3401": rooms_a, "3405": rooms_b}
+    row = _aggregate_row(share, 2025, "EKA34", ["3401", "3405"], numerators, denominators)
+    # (9 + 18) / (10 + 20) = 90.0 %, not the mean of 90 % and 90 %: here equal, so also check the counts
+    assert (row[3], row[4], row[5], row[8], row[9], row[10]) == (90.0, 27.0, 30.0, 2, 1, 2)
+    uneven = _aggregate_row(share, 2025, "EKA34", ["3401", "3405"], {"3401": Input(1.0, "value"),
+                                                                   "3405": Input(18.0, "value")}, denominators)
+    assert uneven[3] == 63.3  # 19 / 30; the mean of the unit ratios (10 % and 90 %) would be 50 %

@@ -205,6 +205,9 @@ def _unit_row(indicator: Indicator, year: int, unit: str, num: Input, den: Input
         part = "numerator" if side is num else "denominator"
         reason = f"{part}: {side.reason}" if side.reason else f"{part} missing"
         symbol = Symbol.NOT_APPLICABLE if side.state == "not_applicable" else Symbol.MISSING
+    elif symbol == Symbol.VALUE and (num.estimated or den.estimated):
+        # An estimate serves the aggregates; it is never published as the unit's own figure.
+        value, symbol, reason = None, Symbol.MISSING, "estimated for a unit that has not reported: not its own figure"
     elif symbol == Symbol.VALUE and num.state == "nil" and value == 0:
         symbol, reason = Symbol.NIL, "nothing to report (nil return)"
     notes = "; ".join(dict.fromkeys(n for n in (num.reason, den.reason) if n and symbol == Symbol.VALUE))
