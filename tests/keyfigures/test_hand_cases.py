@@ -252,3 +252,19 @@ def test_cli_refuses_bad_input_in_one_line_with_exit_2(session: Session, databas
     result = _runner(database_url, tmp_path).invoke(cli, ["keyfigures", *args])
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_county_municipality_figures_and_eafk(stored: Session) -> None:
+    stored.add(Unit(code="3400", kind="county", name="Innlandet fylkeskommune"))
+    stored.flush()
+    line = _f0a("3400", "420", "010", 800).replace("0A", "0C", 1)  # 420 administrasjon (county)
+    _attach(stored, "0C", "3400", [line])
+    stored.commit()
+    figure = "netto_driftsutgifter_per_innbygger_fylkeskommune"
+    result = compute(stored, YEAR, figures=[figure], population_stand_in=True)
+    expected = half_up(800 * 1000, population(STAND_IN, "3400"), 1, 0)
+    assert _row(result, figure, "3400")["value"] == expected
+    eafk = _row(result, figure, "EAFK")
+    assert (eafk["value"], eafk["units_covered"], eafk["units_total"]) == (expected, 1, 15)
+    regions = set(result.frame["region"])
+    assert {"EAFK", "EAFKUO"} <= regions and not regions & {"EAK", "EAKUO", "EAB", "3401", "EKA34"}
