@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "units": ("kostra.cli.units", "units"),
     "accounts": ("kostra.cli.accounts", "accounts"),
     "estimate": ("kostra.cli.estimate", "estimate"),
+    "keyfigures": ("kostra.cli.keyfigures", "keyfigures"),
 }
 
 
