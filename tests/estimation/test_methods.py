@@ -34,6 +34,10 @@ def test_defaults_follow_the_field_type() -> None:
     assert _spec("antall_leger").estimation_method is EstimationMethod.RATIO_LAST_YEAR  # an additive count
     assert _spec("legevakt_organisering").estimation_method is EstimationMethod.NONE  # a choice
     assert _spec("ansvarlig_navn").estimation_method is EstimationMethod.NONE  # text
+    # applies only where a midwife is employed: whether it applies to a late unit is not known
+    assert _spec("jordmor_aarsverk").estimation_method is EstimationMethod.NONE
+    assert _spec("jordmor_aarsverk", estimation=EstimationMethod.RATIO_POPULATION).estimation_method \
+        is EstimationMethod.RATIO_POPULATION  # unless the definition says so
     with pytest.raises(ValidationError, match="needs an additive number field"):
         FormField.model_validate({**_spec("ansvarlig_navn").model_dump(), "estimation": "ratio_population"})
 

@@ -134,6 +134,13 @@ class Condition(_Frozen):
             raise ValueError(f"{tests[0]} is only allowed together with field")
         return self
 
+    def reads_answers(self) -> bool:
+        """Whether the condition depends on answers (``field``), not only on the unit (kind, population)."""
+        if self.field is not None:
+            return True
+        nested = [*(self.all or ()), *(self.any or ()), *((self.not_,) if self.not_ is not None else ())]
+        return any(c.reads_answers() for c in nested)
+
     def unit_kinds(self) -> tuple[UnitKind, ...]:
         """The unit kinds of a ``unit_kind`` condition as a tuple."""
         if self.unit_kind is None:
@@ -212,10 +219,13 @@ class FormField(_ValueSpec):
     @property
     def estimation_method(self) -> EstimationMethod:
         """How a late unit's value is estimated: the field's ``estimation``, by default ``ratio_last_year``
-        for additive numbers (counts, FTEs, amounts) and ``none`` for everything else (shares, text, choices)."""
+        for additive numbers (counts, FTEs, amounts) and ``none`` for everything else (shares, text, choices)
+        and for a field whose ``applies_when`` reads answers (whether it applies to a late unit is not known)."""
         if self.estimation is not None:
             return self.estimation
-        return EstimationMethod.RATIO_LAST_YEAR if self.is_additive else EstimationMethod.NONE
+        if self.is_additive and (self.applies_when is None or not self.applies_when.reads_answers()):
+            return EstimationMethod.RATIO_LAST_YEAR
+        return EstimationMethod.NONE
 
 
 class Section(_Frozen):
