@@ -1,0 +1,273 @@
+"""The adapter between the key-figure engine (``kostra.keyfigures``) and the pages' models.
+
+Everything the pages know about the engine is in this module: the routes call one function here each and
+render what it returns (``kostra.web.keyfigure_models``). Who may see what is decided here too, before
+anything is looked up, so a refusal never shows whether a figure or a unit exists:
+
+* statisticians and administrators see every figure of every region;
+* a reporter sees their own unit's figures and, on the portal page, their KOSTRA group's value; never the
+  lineage of an aggregate (it lists other units' unpublished values) nor another unit's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kostra.access import Principal, require_unit_access
+from kostra.controls import reports
+from kostra.controls.reports import Hit
+from kostra.controls.unit_reports import unit_hits
+from kostra.errors import AccessDenied, KostraError, NotFound
+from kostra.reference.grouping import kostra_grouping
+from kostra.reference.regions import region as region_info
+from kostra.reference.regions import years as structure_years
+from kostra.store.models import Unit
+from kostra.web.keyfigure_models import (
+    ComparisonPage,
+    ComparisonSeries,
+    CoveredUnit,
+    FigureComparison,
+    FigureListPage,
+    FigureRef,
+    InputEdit,
+    InputEstimate,
+    InputValue,
+    LineagePage,
+    PortalFigure,
+    PortalHit,
+    PortalKeyfiguresPage,
+    SeriesPoint,
+)
+
+__all__ = ["KeyFiguresUnavailable", "comparison_page", "figure_list", "lineage_page", "portal_keyfigures"]
+
+UNIT_LEVELS = ("kommune", "bydel", "fylkeskommune")
+SERIES_YEARS = 5  # the comparison pages show the year and the four before it
+
+
+class KeyFiguresUnavailable(KostraError):
+    """The key-figure engine is not installed in this build: the pages say so instead of guessing."""
+
+
+def _engine() -> ModuleType:
+    try:
+        return import_module("kostra.keyfigures")
+    except ImportError as missing:
+        raise KeyFiguresUnavailable("the key figures are not computed in this version of KOSTRA yet "
+                                    "(the package kostra.keyfigures is missing)") from missing
+
+
+def lineage_href(year: int, figure: str, region: str) -> str:
+    return f"/keyfigures/{year}/{figure}/{region}"
+
+
+# --- access ----------------------------------------------------------------------------------------------
+
+
+def require_figure_access(principal: Principal, region: str) -> None:
+    """Raise AccessDenied unless ``principal`` may see the lineage of ``region``'s figures (see module doc)."""
+    if principal.is_office:
+        return
+    if principal.unit_code != region:
+        raise AccessDenied("you may only see your own unit's key figures")
+    require_unit_access(principal, region)
+
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("nb") or "")
+    return str(getattr(value, lang, None) or getattr(value, "nb", None) or value or "")
+
+
+def figure_ref(indicator: Any) -> FigureRef:
+    """A figure definition of the engine as the pages name it."""
+    title = getattr(indicator, "title", None) or getattr(indicator, "label", None) or indicator.id
+    return FigureRef(id=indicator.id, title_nb=_text(title, "nb"), title_en=_text(title, "en"),
+                     unit=_text(getattr(indicator, "unit", ""), "nb"), decimals=int(getattr(indicator, "decimals", 1)),
+                     family=str(getattr(indicator, "family", "") or ""))
+
+
+def _figures(year: int) -> dict[str, FigureRef]:
+    return {ref.id: ref for ref in map(figure_ref, _engine().load_indicators(year))}
+
+
+def figure_list(year: int) -> FigureListPage:
+    return FigureListPage(year=year, figures=list(_figures(year).values()))
+
+
+def _one_figure(year: int, figure: str) -> FigureRef:
+    figures = _figures(year)
+    if figure not in figures:
+        raise NotFound(f"no key figure {figure!r} in {year}; the year has {', '.join(sorted(figures)[:12])}, …")
+    return figures[figure]
+
+
+# --- lineage ----------------------------------------------------------------------------------------------
+
+
+def _input(side: str, item: Any) -> InputValue:
+    edit = getattr(item, "edit", None)
+    estimate = getattr(item, "estimate", None)
+    return InputValue(
+        side=side, source=str(item.source), field=str(item.field), unit_code=str(item.unit_code),
+        value=None if item.value is None else float(item.value), status=str(getattr(item.status, "value", item.status)),
+        version=getattr(item, "version", None), submitted_at=getattr(item, "submitted_at", None),
+        edit=None if edit is None else InputEdit(reported=getattr(edit, "reported", None), reason=edit.reason,
+                                                 by=getattr(edit, "by", ""), at=getattr(edit, "at", None)),
+        estimate=None if estimate is None else InputEstimate(method=estimate.method,
+                                                             model=str(getattr(estimate, "model", "") or "")))
+
+
+def _covered(year: int, figure: str, units: Iterable[Any]) -> list[CoveredUnit]:
+    covered = []
+    for unit in units:
+        code = str(getattr(unit, "code", unit))
+        name = getattr(unit, "name", None) or _region_name(year, code)
+        covered.append(CoveredUnit(code=code, name=name, estimated=bool(getattr(unit, "estimated", False)),
+                                   href=lineage_href(year, figure, code)))
+    return covered
+
+
+def _region_name(year: int, code: str) -> str:
+    try:
+        return region_info(year, code).name
+    except KostraError:
+        return code
+
+
+def _aggregate(year: int, code: str) -> bool:
+    try:
+        return region_info(year, code).level not in UNIT_LEVELS
+    except KostraError:
+        return False
+
+
+def lineage_page(session: Session, principal: Principal, year: int, figure: str, region: str) -> LineagePage:
+    """Why ``figure`` of ``region`` in ``year`` is the number it is. Raises AccessDenied, NotFound."""
+    require_figure_access(principal, region)
+    ref = _one_figure(year, figure)
+    explained = _engine().explain(session, year, figure, region)
+    inputs = [_input("numerator", i) for i in getattr(explained, "numerator_inputs", ())]
+    inputs += [_input("denominator", i) for i in getattr(explained, "denominator_inputs", ())]
+    return LineagePage(
+        year=year, figure=ref, region=region, region_name=_region_name(year, region),
+        aggregate=_aggregate(year, region), value=explained.value, symbol=explained.symbol or "",
+        reason=explained.reason or "", numerator=explained.numerator, denominator=explained.denominator,
+        inputs=inputs, units_covered=getattr(explained, "units_covered", None),
+        units_estimated=getattr(explained, "units_estimated", None),
+        covered=_covered(year, figure, getattr(explained, "units", ())))
+
+
+# --- comparison -------------------------------------------------------------------------------------------
+
+
+def comparison_regions(session: Session, year: int, region: str) -> list[tuple[str, str]]:
+    """(role, code) of the municipality, its KOSTRA group, county, EAK and EAKUO (Oslo: no EAKUO)."""
+    info = region_info(year, region)  # raises UnknownRegion, UnknownYear
+    if info.level != "kommune":
+        raise NotFound(f"{region} is not a municipality of {year}; the comparison pages show municipalities")
+    chosen = [("unit", region)]
+    group = kostra_grouping(session, year).group_of(region)
+    if group:
+        chosen.append(("group", group))
+    chosen += [("county", region[:2]), ("country", "EAK")]
+    if region != "0301":
+        chosen.append(("country_without_oslo", "EAKUO"))
+    return chosen
+
+
+def _series_years(year: int) -> list[int]:
+    held = set(structure_years())
+    return [y for y in range(year - SERIES_YEARS + 1, year + 1) if y in held]
+
+
+def _computed(session: Session, years: Sequence[int], figures: list[str] | None,
+              regions: list[str]) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """(figure, region, year) → the engine's row; a year the engine cannot compute is left out."""
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for year in years:
+        try:
+            frame = _engine().compute(session, year, figures=figures, regions=regions)
+        except KeyFiguresUnavailable:
+            raise
+        except KostraError:
+            continue
+        for row in frame.iter_rows(named=True):
+            found[(row["figure"], row["region"], int(row["year"]))] = row
+    return found
+
+
+def _point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, region: str, year: int) -> SeriesPoint:
+    row = rows.get((figure, region, year))
+    if row is None:
+        return SeriesPoint(year=year, value=None, symbol="..")
+    return SeriesPoint(year=year, value=row["value"], symbol=row["symbol"] or "")
+
+
+def comparison_page(session: Session, year: int, region: str) -> ComparisonPage:
+    """Every key figure of ``region`` beside its group, county, EAK and EAKUO, over the last five years."""
+    chosen = comparison_regions(session, year, region)
+    figures = _figures(year)
+    years = _series_years(year)
+    rows = _computed(session, years, None, [code for _, code in chosen])
+    compared = []
+    for ref in figures.values():
+        series = [ComparisonSeries(role=role, region=code, name=_region_name(year, code),  # type: ignore[arg-type]
+                                   points=[_point(rows, ref.id, code, y) for y in years],
+                                   href=lineage_href(year, ref.id, code)) for role, code in chosen]
+        compared.append(FigureComparison(figure=ref, series=series))
+    return ComparisonPage(year=year, region=region, region_name=_region_name(year, region), years=years,
+                          figures=compared)
+
+
+# --- the portal -------------------------------------------------------------------------------------------
+
+
+def _portal_hit(year: int, hit: Hit) -> PortalHit:
+    return PortalHit(rule=hit.rule, severity=hit.severity, label_nb=hit.label_nb, label_en=hit.label_en,
+                     message=hit.message, form_id=hit.form_id, fields=[f.name for f in hit.fields],
+                     href=f"/portal/{year}/{hit.form_id}/{hit.unit_code}")
+
+
+def hits_on(inputs: Iterable[str], hits: Iterable[Hit]) -> list[Hit]:
+    """The hits that read one of ``inputs`` ("form:field"): the control hits behind a figure."""
+    wanted = set(inputs)
+    return [h for h in hits if any(f"{f.form}:{f.name}" in wanted or f"{f.form}:{f.id}" in wanted
+                                   for f in h.fields)]
+
+
+def _own_inputs(session: Session, year: int, figure: str, unit: str) -> list[str]:
+    explained = _engine().explain(session, year, figure, unit)
+    items = list(getattr(explained, "numerator_inputs", ())) + list(getattr(explained, "denominator_inputs", ()))
+    return sorted({f"{i.source}:{i.field}" for i in items if str(i.unit_code) == unit})
+
+
+def portal_keyfigures(session: Session, principal: Principal, year: int, unit_code: str) -> PortalKeyfiguresPage:
+    """The unit's key figures as they will be published, beside its group's, with the hits behind each."""
+    require_unit_access(principal, unit_code)
+    unit = session.get(Unit, unit_code)
+    if unit is None:
+        raise NotFound(f"no unit {unit_code}")
+    group = kostra_grouping(session, year).group_of(unit_code)
+    rows = _computed(session, [year], None, [unit_code] + ([group] if group else []))
+    found = unit_hits(session, year, reports.units_reported_by(session, unit_code))
+    figures = []
+    for ref in _figures(year).values():
+        own, theirs = _point(rows, ref.id, unit_code, year), _point(rows, ref.id, group or "", year)
+        inputs = _own_inputs(session, year, ref.id, unit_code)
+        reason = (rows.get((ref.id, unit_code, year)) or {}).get("reason") or ""
+        figures.append(PortalFigure(figure=ref, value=own.value, symbol=own.symbol, reason=reason,
+                                    group_value=theirs.value, group_symbol=theirs.symbol, inputs=inputs,
+                                    hits=[_portal_hit(year, h) for h in hits_on(inputs, found.current)],
+                                    href=lineage_href(year, ref.id, unit_code)))
+    return PortalKeyfiguresPage(year=year, unit_code=unit_code, unit_name=unit.name, group=group,
+                                group_name=_region_name(year, group) if group else "",
+                                checked_at=found.checked_at, figures=figures)
