@@ -81,18 +81,10 @@ def require_figure_access(principal: Principal, region: str) -> None:
 # --- figures ----------------------------------------------------------------------------------------------
 
 
-def _text(value: Any, lang: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("nb") or "")
-    return str(getattr(value, lang, None) or getattr(value, "nb", None) or value or "")
-
-
 def figure_ref(indicator: Any) -> FigureRef:
-    """A figure definition of the engine as the pages name it."""
-    title = getattr(indicator, "title", None) or getattr(indicator, "label", None) or indicator.id
-    return FigureRef(id=indicator.id, title_nb=_text(title, "nb"), title_en=_text(title, "en"),
-                     unit=_text(getattr(indicator, "unit", ""), "nb"), decimals=int(getattr(indicator, "decimals", 1)),
-                     family=str(getattr(indicator, "family", "") or ""))
+    """A figure definition of the engine (``kostra.keyfigures.models.Indicator``) as the pages name it."""
+    return FigureRef(id=indicator.id, title_nb=indicator.title_nb, title_en=indicator.title_en, unit=indicator.unit,
+                     decimals=indicator.decimals, family=indicator.family)
 
 
 def _figures(year: int) -> dict[str, FigureRef]:
@@ -170,7 +162,10 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
 
 
 def comparison_regions(session: Session, year: int, region: str) -> list[tuple[str, str]]:
-    """(role, code) of the municipality, its KOSTRA group, county, EAK and EAKUO (Oslo: no EAKUO)."""
+    """(role, code) of the municipality, its KOSTRA group, its county's municipalities (EKA##), EAK and EAKUO.
+
+    Oslo is compared with EAK only: EAKUO is the country without it.
+    """
     info = region_info(year, region)  # raises UnknownRegion, UnknownYear
     if info.level != "kommune":
         raise NotFound(f"{region} is not a municipality of {year}; the comparison pages show municipalities")
@@ -178,7 +173,7 @@ def comparison_regions(session: Session, year: int, region: str) -> list[tuple[s
     group = kostra_grouping(session, year).group_of(region)
     if group:
         chosen.append(("group", group))
-    chosen += [("county", region[:2]), ("country", "EAK")]
+    chosen += [("county", f"EKA{region[:2]}"), ("country", "EAK")]
     if region != "0301":
         chosen.append(("country_without_oslo", "EAKUO"))
     return chosen
@@ -195,7 +190,7 @@ def _computed(session: Session, years: Sequence[int], figures: list[str] | None,
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
     for year in years:
         try:
-            frame = _engine().compute(session, year, figures=figures, regions=regions)
+            frame = _engine().compute(session, year, figures=figures, regions=regions).frame
         except KeyFiguresUnavailable:
             raise
         except KostraError:
