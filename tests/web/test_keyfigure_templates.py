@@ -43,7 +43,7 @@ def _text(html: str) -> str:
 def _aggregate() -> LineagePage:
     return LineagePage(
         year=2025, figure=FIGURE, region="EKG07", region_name="KOSTRA-gruppe 7", aggregate=True, value=19.3,
-        numerator=1234.0, denominator=63_918.0, units_covered=2, units_estimated=1,
+        numerator=1234.0, denominator=63_918.0, units_covered=2, units_estimated=1, units_total=35,
         inputs=[
             InputValue(side="numerator", source="13", field="kommunalt_eide_boliger", unit_code="3401", value=400,
                        status="edited", version=2, submitted_at=datetime(2026, 2, 1, 11, 30, tzinfo=UTC),
@@ -64,7 +64,7 @@ def test_the_lineage_page_says_why_the_number_is_what_it_is() -> None:
     assert f"1{NBSP}234" in text and f"63{NBSP}918" in text  # numerator and denominator
     assert "rettet fra 4000: tusenfeil (statistiker" in text and "01.02.2026 kl. 12:30" in text  # Oslo time
     assert "anslått med ratio (population, EKG07)" in text
-    assert "2 enheter, av dem anslått 1" in text
+    assert "2 av 35 enheter har verdi; anslått: 1" in text
 
 
 def test_the_lineage_page_links_each_covered_unit_to_its_own_page() -> None:

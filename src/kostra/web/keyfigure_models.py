@@ -103,6 +103,8 @@ class LineagePage(BaseModel):
     inputs: list[InputValue] = []
     units_covered: int | None = None
     units_estimated: int | None = None
+    units_total: int | None = None
+    note: str = ""  # e.g. "covers 2 of 46 units", or a population stand-in
     covered: list[CoveredUnit] = []
 
 
@@ -167,6 +169,7 @@ class PortalFigure(BaseModel):
     value: float | None
     symbol: Symbol = ""
     reason: str = ""
+    note: str = ""
     group_value: float | None = None
     group_symbol: Symbol = ""
     inputs: list[str] = []  # "form:field" the figure reads from the unit's own forms

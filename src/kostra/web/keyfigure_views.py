@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kostra.access import Principal, require_unit_access
+from kostra.catalog.forms import load_catalog
 from kostra.controls import reports
+from kostra.controls.language.syntax import Name, walk
 from kostra.controls.reports import Hit
 from kostra.controls.unit_reports import unit_hits
 from kostra.errors import AccessDenied, KostraError, NotFound
@@ -87,8 +89,30 @@ def figure_ref(indicator: Any) -> FigureRef:
                      decimals=indicator.decimals, family=indicator.family)
 
 
+def _indicators(year: int) -> dict[str, Any]:
+    return {indicator.id: indicator for indicator in _engine().load_indicators(year)}
+
+
 def _figures(year: int) -> dict[str, FigureRef]:
-    return {ref.id: ref for ref in map(figure_ref, _engine().load_indicators(year))}
+    return {key: figure_ref(indicator) for key, indicator in _indicators(year).items()}
+
+
+def form_fields(indicator: Any, every: dict[str, Any]) -> list[str]:
+    """"form:field" of every form field the figure reads (through the figures it refers to too).
+
+    A field reference in a figure's expression is ``skjema13.rullestoltilgjengelige``: the form's id in
+    lower case after ``skjema`` (``kostra.keyfigures.definitions.form_ref``), then the field.
+    """
+    forms = {f"skjema{f.id.lower()}": f.id for f in load_catalog(indicator.year).forms()}
+    found: set[str] = set()
+    for part in (indicator.numerator, indicator.denominator):
+        for node in walk(part):
+            if isinstance(node, Name) and len(node.parts) >= 2 and node.parts[0] in forms:
+                found.add(f"{forms[node.parts[0]]}:{node.parts[-1]}")
+    for other in getattr(indicator, "depends_on", ()):
+        if other in every and other != indicator.id:
+            found.update(form_fields(every[other], every))
+    return sorted(found)
 
 
 def figure_list(year: int) -> FigureListPage:
@@ -105,17 +129,45 @@ def _one_figure(year: int, figure: str) -> FigureRef:
 # --- lineage ----------------------------------------------------------------------------------------------
 
 
-def _input(side: str, item: Any) -> InputValue:
-    edit = getattr(item, "edit", None)
-    estimate = getattr(item, "estimate", None)
-    return InputValue(
-        side=side, source=str(item.source), field=str(item.field), unit_code=str(item.unit_code),
-        value=None if item.value is None else float(item.value), status=str(getattr(item.status, "value", item.status)),
-        version=getattr(item, "version", None), submitted_at=getattr(item, "submitted_at", None),
-        edit=None if edit is None else InputEdit(reported=getattr(edit, "reported", None), reason=edit.reason,
-                                                 by=getattr(edit, "by", ""), at=getattr(edit, "at", None)),
-        estimate=None if estimate is None else InputEstimate(method=estimate.method,
-                                                             model=str(getattr(estimate, "model", "") or "")))
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _form_input(side: str, unit: str, detail: dict[str, Any]) -> InputValue:
+    field = str(detail.get("field_name") or "")
+    if detail.get("row_key"):
+        field += f" [{detail['row_key']}]"
+    edit = None
+    if detail.get("edit_id") is not None:
+        reason = "; ".join(str(p) for p in (detail.get("edit_reason"), detail.get("edit_comment")) if p)
+        edit = InputEdit(reported=detail.get("reported_text"), reason=reason, by=str(detail.get("edited_by") or ""))
+    estimate = None
+    if detail.get("status") == "estimated":
+        estimate = InputEstimate(method=str(detail.get("method") or detail.get("note") or ""),
+                                 model=str(detail.get("model") or ""))
+    return InputValue(side=side, source=str(detail.get("form_id") or ""), field=field, unit_code=unit,  # type: ignore[arg-type]
+                      value=_number(detail.get("value_number")), status=str(detail.get("status") or ""),
+                      version=detail.get("version"), edit=edit, estimate=estimate)
+
+
+def input_value(side: str, lineage: Any) -> InputValue:
+    """One value behind a figure (the engine's ``Lineage``: source, unit, detail) as the page shows it."""
+    detail: dict[str, Any] = dict(lineage.detail)
+    unit = str(lineage.unit)
+    if lineage.source == "form":
+        return _form_input(side, unit, detail)
+    if lineage.source == "population":
+        field, value = f"{detail.get('ages')} år, {detail.get('date')} ({detail.get('table')})", detail.get("persons")
+    elif lineage.source == "file":
+        field, value = f"{detail.get('file')}: records", detail.get("records")
+    elif lineage.source == "accounts":
+        field = f"{detail.get('function')}:{detail.get('art')} ({detail.get('scope')}, 1000 kr)"
+        value = detail.get("value_1000nok")
+    else:
+        field, value = str(detail.get("measure") or ""), detail.get("value")
+    return InputValue(side=side, source=str(lineage.source), field=field, unit_code=unit,  # type: ignore[arg-type]
+                      value=_number(value), status=str(detail.get("status") or "register"),
+                      version=detail.get("version"))
 
 
 def _covered(year: int, figure: str, units: Iterable[Any]) -> list[CoveredUnit]:
@@ -147,8 +199,8 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
     require_figure_access(principal, region)
     ref = _one_figure(year, figure)
     explained = _engine().explain(session, year, figure, region)
-    inputs = [_input("numerator", i) for i in getattr(explained, "numerator_inputs", ())]
-    inputs += [_input("denominator", i) for i in getattr(explained, "denominator_inputs", ())]
+    inputs = [input_value("numerator", i) for i in getattr(explained, "numerator_inputs", ())]
+    inputs += [input_value("denominator", i) for i in getattr(explained, "denominator_inputs", ())]
     return LineagePage(
         year=year, figure=ref, region=region, region_name=_region_name(year, region),
         aggregate=_aggregate(year, region), value=explained.value, symbol=explained.symbol or "",
@@ -239,12 +291,6 @@ def hits_on(inputs: Iterable[str], hits: Iterable[Hit]) -> list[Hit]:
                                    for f in h.fields)]
 
 
-def _own_inputs(session: Session, year: int, figure: str, unit: str) -> list[str]:
-    explained = _engine().explain(session, year, figure, unit)
-    items = list(getattr(explained, "numerator_inputs", ())) + list(getattr(explained, "denominator_inputs", ()))
-    return sorted({f"{i.source}:{i.field}" for i in items if str(i.unit_code) == unit})
-
-
 def portal_keyfigures(session: Session, principal: Principal, year: int, unit_code: str) -> PortalKeyfiguresPage:
     """The unit's key figures as they will be published, beside its group's, with the hits behind each."""
     require_unit_access(principal, unit_code)
@@ -255,11 +301,14 @@ def portal_keyfigures(session: Session, principal: Principal, year: int, unit_co
     rows = _computed(session, [year], None, [unit_code] + ([group] if group else []))
     found = unit_hits(session, year, reports.units_reported_by(session, unit_code))
     figures = []
-    for ref in _figures(year).values():
-        own, theirs = _point(rows, ref.id, unit_code, year), _point(rows, ref.id, group or "", year)
-        inputs = _own_inputs(session, year, ref.id, unit_code)
-        reason = (rows.get((ref.id, unit_code, year)) or {}).get("reason") or ""
-        figures.append(PortalFigure(figure=ref, value=own.value, symbol=own.symbol, reason=reason,
+    every = _indicators(year)
+    for key, indicator in every.items():
+        ref = figure_ref(indicator)
+        own, theirs = _point(rows, key, unit_code, year), _point(rows, key, group or "", year)
+        inputs = form_fields(indicator, every)
+        row = rows.get((key, unit_code, year)) or {}
+        figures.append(PortalFigure(figure=ref, value=own.value, symbol=own.symbol, reason=row.get("reason") or "",
+                                    note=row.get("note") or "",
                                     group_value=theirs.value, group_symbol=theirs.symbol, inputs=inputs,
                                     hits=[_portal_hit(year, h) for h in hits_on(inputs, found.current)],
                                     href=lineage_href(year, ref.id, unit_code)))
