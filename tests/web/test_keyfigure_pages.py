@@ -19,7 +19,7 @@ from kostra.web.line_charts import Line, line_chart, text_alternative
 
 ENGINE = importlib.util.find_spec("kostra.keyfigures") is not None
 ALLOWED = 200 if ENGINE else 404  # without the engine the pages say so, in words, with 404
-FIGURE = "KOSANDEL0080"
+FIGURE = "andel_rullestoltilgjengelige_boliger"  # tests/web/keyfigure_world.py
 
 
 @pytest.mark.parametrize("region", ["EKG07", "EAK", "34", "3405"])

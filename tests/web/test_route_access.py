@@ -153,7 +153,7 @@ OFFICE = ("statistician", "administrator")
 YEAR = 2025
 # Key-figure pages answer 404 (saying so in words) while the engine (kostra.keyfigures) is not in the build.
 KEYFIGURES_ENGINE = importlib.util.find_spec("kostra.keyfigures") is not None
-KEY_FIGURE = "KOSANDEL0080"
+KEY_FIGURE = "andel_rullestoltilgjengelige_boliger"
 ALLOWED = 200 if KEYFIGURES_ENGINE else 404
 
 

@@ -46,6 +46,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "keyfigures.of": {"nb": "av", "en": "of"},
     "keyfigures.covered_count": {"nb": "enheter har verdi; anslått:", "en": "units have a value; estimated:"},
     "keyfigures.remark": {"nb": "Merknad", "en": "Note"},
+    "keyfigures.not_covered": {"nb": "Enheter uten verdi (ikke med i summene)", "en": "Units without a value (not in the sums)"},
     "keyfigures.estimated": {"nb": "anslått", "en": "estimated"},
     "keyfigures.status.reported": {"nb": "rapportert", "en": "reported"},
     "keyfigures.status.edited": {"nb": "rettet av SSB", "en": "edited by Statistics Norway"},
@@ -66,5 +67,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "keyfigures.portal.open_form": {"nb": "Åpne skjemaet", "en": "Open the form"},
     "keyfigures.portal.no_run": {"nb": "SSB har ikke kontrollert tallene ennå.", "en": "Statistics Norway has not checked the figures yet."},
     "keyfigures.portal.checked": {"nb": "Kontrollert", "en": "Checked"},
+    "keyfigures.portal.too_few_units": {"nb": "for få andre kommuner i gruppen har rapportert til at gruppens tall kan vises ennå", "en": "too few other municipalities in the group have reported for the group's figure to be shown yet"},
     "keyfigures.portal.link": {"nb": "Nøkkeltallene slik de blir publisert", "en": "Key figures as they will be published"},
 }

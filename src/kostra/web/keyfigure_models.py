@@ -79,11 +79,12 @@ class InputValue(BaseModel):
 
 
 class CoveredUnit(BaseModel):
-    """A unit an aggregate covers, with a link to its own lineage page."""
+    """A unit of an aggregate, with a link to its own lineage page."""
 
     code: str
     name: str
     estimated: bool = False
+    reason: str = ""  # why a unit is not covered (no value yet, …)
     href: str
 
 
@@ -100,12 +101,16 @@ class LineagePage(BaseModel):
     reason: str = ""
     numerator: float | None = None
     denominator: float | None = None
+    numerator_expression: str = ""
+    denominator_expression: str = ""
+    scale: str = ""
     inputs: list[InputValue] = []
     units_covered: int | None = None
     units_estimated: int | None = None
     units_total: int | None = None
     note: str = ""  # e.g. "covers 2 of 46 units", or a population stand-in
     covered: list[CoveredUnit] = []
+    not_covered: list[CoveredUnit] = []
 
 
 class FigureListPage(BaseModel):
@@ -172,6 +177,7 @@ class PortalFigure(BaseModel):
     note: str = ""
     group_value: float | None = None
     group_symbol: Symbol = ""
+    group_hidden: str = ""  # "too_few_units": hidden from the reporter, see keyfigure_views.group_point
     inputs: list[str] = []  # "form:field" the figure reads from the unit's own forms
     hits: list[PortalHit] = []
     href: str  # the figure's lineage page

@@ -11,11 +11,13 @@ anything is looked up, so a refusal never shows whether a figure or a unit exist
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kostra.access import Principal, require_unit_access
@@ -28,7 +30,7 @@ from kostra.errors import AccessDenied, KostraError, NotFound
 from kostra.reference.grouping import kostra_grouping
 from kostra.reference.regions import region as region_info
 from kostra.reference.regions import years as structure_years
-from kostra.store.models import Unit
+from kostra.store.models import Edit, Unit
 from kostra.web.keyfigure_models import (
     ComparisonPage,
     ComparisonSeries,
@@ -50,6 +52,7 @@ __all__ = ["KeyFiguresUnavailable", "comparison_page", "figure_list", "lineage_p
 
 UNIT_LEVELS = ("kommune", "bydel", "fylkeskommune")
 SERIES_YEARS = 5  # the comparison pages show the year and the four before it
+MIN_OTHER_UNITS = 2  # a reporter sees the group's value only when it mixes at least this many other units
 
 
 class KeyFiguresUnavailable(KostraError):
@@ -62,6 +65,12 @@ def _engine() -> ModuleType:
     except ImportError as missing:
         raise KeyFiguresUnavailable("the key figures are not computed in this version of KOSTRA yet "
                                     "(the package kostra.keyfigures is missing)") from missing
+
+
+def _explain(session: Session, year: int, figure: str, region: str) -> Any:
+    engine = _engine()
+    explain = getattr(engine, "explain", None) or import_module("kostra.keyfigures.explain").explain
+    return explain(session, year, figure, region)
 
 
 def lineage_href(year: int, figure: str, region: str) -> str:
@@ -133,14 +142,29 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _form_input(side: str, unit: str, detail: dict[str, Any]) -> InputValue:
+def _edits(session: Session, parts: Iterable[Any]) -> dict[int, Edit]:
+    """The office's edits the inputs name (by ``edit_id``): what was reported, who changed it and when."""
+    ids = {item["edit_id"] for part in parts for item in part.inputs if item.get("edit_id") is not None}
+    return {e.id: e for e in session.scalars(select(Edit).where(Edit.id.in_(ids)))} if ids else {}
+
+
+def _edit(detail: dict[str, Any], edits: dict[int, Edit]) -> InputEdit | None:
+    if detail.get("edit_id") is None:
+        return None
+    reason = "; ".join(str(p) for p in (detail.get("edit_reason"), detail.get("edit_comment")) if p)
+    stored = edits.get(int(detail["edit_id"]))
+    if stored is None:
+        return InputEdit(reported=detail.get("reported_text"), reason=reason)
+    reported = json.loads(stored.reported_json)
+    return InputEdit(reported=None if reported is None else str(reported), reason=reason, by=stored.created_by,
+                     at=stored.created_at)
+
+
+def _form_input(side: str, unit: str, detail: dict[str, Any], edits: dict[int, Edit]) -> InputValue:
     field = str(detail.get("field_name") or "")
     if detail.get("row_key"):
         field += f" [{detail['row_key']}]"
-    edit = None
-    if detail.get("edit_id") is not None:
-        reason = "; ".join(str(p) for p in (detail.get("edit_reason"), detail.get("edit_comment")) if p)
-        edit = InputEdit(reported=detail.get("reported_text"), reason=reason, by=str(detail.get("edited_by") or ""))
+    edit = _edit(detail, edits)
     estimate = None
     if detail.get("status") == "estimated":
         estimate = InputEstimate(method=str(detail.get("method") or detail.get("note") or ""),
@@ -150,34 +174,32 @@ def _form_input(side: str, unit: str, detail: dict[str, Any]) -> InputValue:
                       version=detail.get("version"), edit=edit, estimate=estimate)
 
 
-def input_value(side: str, lineage: Any) -> InputValue:
-    """One value behind a figure (the engine's ``Lineage``: source, unit, detail) as the page shows it."""
-    detail: dict[str, Any] = dict(lineage.detail)
-    unit = str(lineage.unit)
-    if lineage.source == "form":
-        return _form_input(side, unit, detail)
-    if lineage.source == "population":
+def input_value(item: dict[str, Any], edits: dict[int, Edit] | None = None) -> InputValue:
+    """One value behind a figure (an input of the engine's ``UnitPart``: part, source, unit and the
+    lineage's detail) as the page shows it."""
+    detail = dict(item)
+    side, source, unit = str(detail.pop("part")), str(detail.pop("source")), str(detail.pop("unit"))
+    if source == "form":
+        return _form_input(side, unit, detail, edits or {})
+    if source == "population":
         field, value = f"{detail.get('ages')} år, {detail.get('date')} ({detail.get('table')})", detail.get("persons")
-    elif lineage.source == "file":
+    elif source == "file":
         field, value = f"{detail.get('file')}: records", detail.get("records")
-    elif lineage.source == "accounts":
+    elif source == "accounts":
         field = f"{detail.get('function')}:{detail.get('art')} ({detail.get('scope')}, 1000 kr)"
         value = detail.get("value_1000nok")
     else:
         field, value = str(detail.get("measure") or ""), detail.get("value")
-    return InputValue(side=side, source=str(lineage.source), field=field, unit_code=unit,  # type: ignore[arg-type]
+    return InputValue(side=side, source=source, field=field, unit_code=unit,  # type: ignore[arg-type]
                       value=_number(value), status=str(detail.get("status") or "register"),
                       version=detail.get("version"))
 
 
-def _covered(year: int, figure: str, units: Iterable[Any]) -> list[CoveredUnit]:
-    covered = []
-    for unit in units:
-        code = str(getattr(unit, "code", unit))
-        name = getattr(unit, "name", None) or _region_name(year, code)
-        covered.append(CoveredUnit(code=code, name=name, estimated=bool(getattr(unit, "estimated", False)),
-                                   href=lineage_href(year, figure, code)))
-    return covered
+def _units(year: int, figure: str, parts: Iterable[Any], *, covered: bool) -> list[CoveredUnit]:
+    """The units an aggregate covers (``covered``) or leaves out, each with a link to its own page."""
+    return [CoveredUnit(code=p.unit, name=_region_name(year, p.unit), estimated=p.estimated,
+                        reason="" if covered else p.reason, href=lineage_href(year, figure, p.unit))
+            for p in parts if p.covered is covered]
 
 
 def _region_name(year: int, code: str) -> str:
@@ -198,16 +220,20 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
     """Why ``figure`` of ``region`` in ``year`` is the number it is. Raises AccessDenied, NotFound."""
     require_figure_access(principal, region)
     ref = _one_figure(year, figure)
-    explained = _engine().explain(session, year, figure, region)
-    inputs = [input_value("numerator", i) for i in getattr(explained, "numerator_inputs", ())]
-    inputs += [input_value("denominator", i) for i in getattr(explained, "denominator_inputs", ())]
+    explained = _explain(session, year, figure, region)
+    row = explained.row
+    aggregate = _aggregate(year, region)
+    edits = _edits(session, explained.units)
     return LineagePage(
-        year=year, figure=ref, region=region, region_name=_region_name(year, region),
-        aggregate=_aggregate(year, region), value=explained.value, symbol=explained.symbol or "",
-        reason=explained.reason or "", numerator=explained.numerator, denominator=explained.denominator,
-        inputs=inputs, units_covered=getattr(explained, "units_covered", None),
-        units_estimated=getattr(explained, "units_estimated", None),
-        covered=_covered(year, figure, getattr(explained, "units", ())))
+        year=year, figure=ref, region=region, region_name=_region_name(year, region), aggregate=aggregate,
+        value=row["value"], symbol=row["symbol"] or "", reason=row["reason"] or "", numerator=row["numerator"],
+        denominator=row["denominator"], numerator_expression=explained.numerator_expression,
+        denominator_expression=explained.denominator_expression, scale=explained.scale,
+        inputs=[input_value(item, edits) for part in explained.units for item in part.inputs],
+        units_covered=row["units_covered"], units_estimated=row["units_estimated"],
+        units_total=row["units_total"], note=row["note"] or "",
+        covered=_units(year, figure, explained.units, covered=True) if aggregate else [],
+        not_covered=_units(year, figure, explained.units, covered=False) if aggregate else [])
 
 
 # --- comparison -------------------------------------------------------------------------------------------
@@ -291,6 +317,24 @@ def hits_on(inputs: Iterable[str], hits: Iterable[Hit]) -> list[Hit]:
                                    for f in h.fields)]
 
 
+def group_point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, group: str, unit: str, year: int,
+                principal: Principal) -> tuple[SeriesPoint, str]:
+    """The group's value as ``principal`` may see it before publication, and why it is hidden if it is.
+
+    A reporter who knows their own numerator and denominator could take them from the group's sums and
+    read the other units' unpublished figures. So a reporter sees the group's value only when at least
+    :data:`MIN_OTHER_UNITS` other units are in it (their values then stay mixed); the office always sees it.
+    """
+    point = _point(rows, figure, group, year)
+    if principal.is_office or point.value is None:
+        return point, ""
+    covered = int((rows.get((figure, group, year)) or {}).get("units_covered") or 0)
+    own = (rows.get((figure, unit, year)) or {}).get("units_covered") or 0
+    if covered - int(own) >= MIN_OTHER_UNITS:
+        return point, ""
+    return SeriesPoint(year=year, value=None, symbol=".."), "too_few_units"
+
+
 def portal_keyfigures(session: Session, principal: Principal, year: int, unit_code: str) -> PortalKeyfiguresPage:
     """The unit's key figures as they will be published, beside its group's, with the hits behind each."""
     require_unit_access(principal, unit_code)
@@ -303,15 +347,15 @@ def portal_keyfigures(session: Session, principal: Principal, year: int, unit_co
     figures = []
     every = _indicators(year)
     for key, indicator in every.items():
-        ref = figure_ref(indicator)
-        own, theirs = _point(rows, key, unit_code, year), _point(rows, key, group or "", year)
+        own = _point(rows, key, unit_code, year)
+        theirs, hidden = group_point(rows, key, group or "", unit_code, year, principal)
         inputs = form_fields(indicator, every)
         row = rows.get((key, unit_code, year)) or {}
-        figures.append(PortalFigure(figure=ref, value=own.value, symbol=own.symbol, reason=row.get("reason") or "",
-                                    note=row.get("note") or "",
-                                    group_value=theirs.value, group_symbol=theirs.symbol, inputs=inputs,
-                                    hits=[_portal_hit(year, h) for h in hits_on(inputs, found.current)],
-                                    href=lineage_href(year, ref.id, unit_code)))
+        figures.append(PortalFigure(figure=figure_ref(indicator), value=own.value, symbol=own.symbol,
+                                    reason=row.get("reason") or "", note=row.get("note") or "",
+                                    group_value=theirs.value, group_symbol=theirs.symbol, group_hidden=hidden,
+                                    inputs=inputs, hits=[_portal_hit(year, h) for h in hits_on(inputs, found.current)],
+                                    href=lineage_href(year, key, unit_code)))
     return PortalKeyfiguresPage(year=year, unit_code=unit_code, unit_name=unit.name, group=group,
                                 group_name=_region_name(year, group) if group else "",
                                 checked_at=found.checked_at, figures=figures)
