@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("kostra.cli.users", "users"),
     "units": ("kostra.cli.units", "units"),
     "accounts": ("kostra.cli.accounts", "accounts"),
+    "keyfigures": ("kostra.cli.keyfigures", "keyfigures"),
 }
 
 

@@ -51,6 +51,23 @@ def check(year: int | None, root: Path | None) -> None:
         rules = _check_rules(catalog, (root or DEFINITIONS_ROOT) / str(one) / "rules")
         click.echo(f"{one}: {len(forms)} forms ({web} web), {fields} fields, {rules} rules: OK")
     _check_accounts(year, root or DEFINITIONS_ROOT)
+    _check_keyfigures(year, root)
+
+
+def _check_keyfigures(year: int | None, root: Path | None) -> None:
+    """Load every year's key figures (definitions/<year>/keyfigures/*.yaml), expressions checked."""
+    from kostra.keyfigures import available_years as keyfigure_years
+    from kostra.keyfigures import load_indicators
+
+    for one in keyfigure_years(root):
+        if year is not None and one != year:
+            continue
+        try:
+            figures = load_indicators(one, root)
+        except KostraError as error:
+            raise KostraClickException(str(error)) from error
+        families = len({f.family for f in figures})
+        click.echo(f"{one} key figures: {len(figures)} in {families} families: OK")
 
 
 def _check_accounts(year: int | None, root: Path) -> None:
