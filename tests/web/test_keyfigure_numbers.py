@@ -15,19 +15,17 @@ dwellings, by hand:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-# The numbers come from the key-figure engine (branch issue12-keyfigures); on a build without it the pages
-# only say so (tests/web/test_keyfigure_pages.py), and these tests wait for it.
-pytest.importorskip("kostra.keyfigures", reason="the key-figure engine (kostra.keyfigures) is not in this build")
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import TEST_BASE_URL, add_units_and_users, login
 from tests.web.keyfigure_world import FIGURE, seed_form13
 
+from kostra.reference.population import population
 from kostra.settings import Settings
 from kostra.store import create_engine_for, upgrade
 from kostra.web.app import create_app
@@ -83,14 +81,26 @@ def test_an_aggregate_is_the_ratio_of_sums_and_lists_the_units_it_covers(client:
 
 
 def test_the_comparison_puts_the_municipality_beside_group_county_and_country(client: TestClient) -> None:
-    page = _json(client, "statistiker", "/office/2025/keyfigures/3401.json")
+    page = _json(client, "statistiker", "/office/2025/keyfigures/3401.json?family=housing")
+    assert page["years"] == [2021, 2022, 2023, 2024, 2025] and page["family"] == "housing"
     [figure] = [f for f in page["figures"] if f["figure"]["id"] == FIGURE]
     newest = {s["role"]: (s["region"], s["points"][-1]["value"]) for s in figure["series"]}
     assert newest == {"unit": ("3401", 10.0), "group": ("EKG07", 10.0), "county": ("EKA34", 18.7),
                       "country": ("EAK", 18.7), "country_without_oslo": ("EAKUO", 18.7)}
     assert "2025 10,0" in figure["chart_text"] and "2025 18,7" in figure["chart_text"]
-    html = client.get("/office/2025/keyfigures/3401").text
+    html = client.get("/office/2025/keyfigures/3401?family=housing").text
     assert "<desc>" in html and "10,0" in html and "<script>" not in html
+
+
+def test_the_comparison_reads_population_figures_from_the_real_population(client: TestClient) -> None:
+    """Share of inhabitants 80+ in Kongsvinger, 1 January 2022, from SSB table 07459 (tests/data: the
+    packaged reference population): persons 80 and over / all persons × 100, by hand from the cube."""
+    page = _json(client, "statistiker", "/office/2025/keyfigures/3401.json?family=demography")
+    [figure] = [f for f in page["figures"] if f["figure"]["id"] == "andel_80_aar_og_over"]
+    [unit] = [s for s in figure["series"] if s["role"] == "unit"]
+    old, everyone = population(2022, "3401", age_from=80), population(2022, "3401")
+    expected = float((Decimal(old * 100) / Decimal(everyone)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    assert {p["year"]: p["value"] for p in unit["points"]}[2022] == expected
 
 
 def test_the_portal_shows_the_hit_behind_the_figure_and_not_another_field_s(client: TestClient) -> None:

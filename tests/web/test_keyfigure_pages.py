@@ -7,7 +7,6 @@ classes of every role are in ``test_route_access.py``.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -17,8 +16,6 @@ from tests.factories import login
 from kostra.web.formatting import format_number
 from kostra.web.line_charts import Line, line_chart, text_alternative
 
-ENGINE = importlib.util.find_spec("kostra.keyfigures") is not None
-ALLOWED = 200 if ENGINE else 404  # without the engine the pages say so, in words, with 404
 FIGURE = "andel_rullestoltilgjengelige_boliger"  # tests/web/keyfigure_world.py
 
 
@@ -33,15 +30,15 @@ def test_a_reporter_sees_no_other_unit_s_or_aggregate_s_lineage(app_client: Test
 
 def test_a_reporter_reaches_their_own_unit_s_figures(app_client: TestClient) -> None:
     login(app_client, "demo-3401")
-    assert app_client.get(f"/keyfigures/2025/{FIGURE}/3401").status_code == ALLOWED
-    assert app_client.get("/portal/2025/3401/keyfigures").status_code == ALLOWED
+    assert app_client.get(f"/keyfigures/2025/{FIGURE}/3401").status_code == 200
+    assert app_client.get("/portal/2025/3401/keyfigures").status_code == 200
     assert app_client.get("/portal/2025/3405/keyfigures").status_code == 403
 
 
 @pytest.mark.parametrize("region", ["EKG07", "EAK", "3405"])
 def test_the_office_sees_every_region_s_lineage(app_client: TestClient, region: str) -> None:
     login(app_client, "statistiker")
-    assert app_client.get(f"/keyfigures/2025/{FIGURE}/{region}").status_code == ALLOWED
+    assert app_client.get(f"/keyfigures/2025/{FIGURE}/{region}").status_code == 200
 
 
 def test_anonymous_is_sent_to_login_and_the_json_twin_answers_401(app_client: TestClient) -> None:
@@ -65,17 +62,6 @@ def test_the_forms_list_and_the_office_start_page_link_to_the_key_figures(app_cl
     login(app_client, "statistiker")
     office = app_client.get("/office?year=2025")
     assert 'href="/office/2025/keyfigures"' in office.text
-
-
-@pytest.mark.skipif(ENGINE, reason="only while the engine is not in the build")
-def test_without_the_engine_the_pages_say_so(app_client: TestClient) -> None:
-    login(app_client, "statistiker")
-    page = app_client.get("/office/2025/keyfigures")
-    assert page.status_code == 404 and "Nøkkeltallene beregnes ikke" in page.text
-    english = app_client.get("/office/2025/keyfigures?lang=en")
-    assert "Key figures are not computed" in english.text
-    twin = app_client.get("/office/2025/keyfigures/3401.json")
-    assert twin.status_code == 404 and twin.json()["ok"] is False and "kostra.keyfigures" in twin.json()["error"]
 
 
 def test_the_municipality_form_leads_to_the_comparison(app_client: TestClient) -> None:

@@ -9,7 +9,6 @@ real app over a real, migrated database. A refused change must leave the stored 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,14 +150,7 @@ USERS: dict[str, str | None] = {
 REPORTERS = ("A", "B", "oslo", "district")
 OFFICE = ("statistician", "administrator")
 YEAR = 2025
-# Key-figure pages answer 404 (saying so in words) while the engine (kostra.keyfigures) is not in the build.
-KEYFIGURES_ENGINE = importlib.util.find_spec("kostra.keyfigures") is not None
 KEY_FIGURE = "andel_rullestoltilgjengelige_boliger"
-ALLOWED = 200 if KEYFIGURES_ENGINE else 404
-
-
-def _allowed_answer(path: str) -> int:
-    return ALLOWED if "keyfigures" in path else 200
 
 
 @dataclass(frozen=True)
@@ -329,7 +321,7 @@ def test_reading_a_unit(world: dict[str, Any], role: str, kind: Kind) -> None:
                 # Only forms 11 have a file, and form 13 (no nil return) no receipt: "not found", once allowed.
                 missing = (path.endswith("/attachment") and target.form != "11") or \
                     (path.endswith("/receipt/{version}") and target.form == "13")
-                assert answer.status_code == (404 if missing else _allowed_answer(path)), where
+                assert answer.status_code == (404 if missing else 200), where
             else:
                 assert answer.status_code == 403, where
                 assert target.name not in answer.text, where  # nothing about the other unit shows
@@ -365,7 +357,7 @@ def _office_or_admin(world: dict[str, Any], role: str, kind: Kind) -> None:
         if role == "anonymous":
             assert _is_login_answer(answer, path), where
         elif role in allowed:
-            expected = {_allowed_answer(path)} if method == "GET" else {200, 303, 422}  # 422: empty form refused
+            expected = {200} if method == "GET" else {200, 303, 422}  # 422: the empty form is refused
             if path == "/office/{year}/accounts":
                 expected = {303}  # leads on to the country's accounts page
             if "{edit_id}" in path:

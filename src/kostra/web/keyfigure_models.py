@@ -30,8 +30,9 @@ __all__ = [
 ]
 
 # SSB's symbols: ".." not available (yet), "." cannot be computed (e.g. a denominator of zero),
-# "-" nil (nothing to report); "" when there is a value.
-Symbol = Literal["", "..", ".", "-"]
+# "-" nil (nothing to report), "|" a break in the series (a unit made by a split, before it existed);
+# "" when there is a value.
+Symbol = Literal["", "..", ".", "-", "|"]
 # What a comparison series is to the municipality shown.
 SeriesRole = Literal["unit", "group", "county", "country", "country_without_oslo"]
 
@@ -151,6 +152,8 @@ class ComparisonPage(BaseModel):
     region: str
     region_name: str
     years: list[int]
+    family: str = ""
+    families: list[str] = []
     figures: list[FigureComparison]
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +24,8 @@ from kostra.controls import reports
 from kostra.controls.language.syntax import Name, walk
 from kostra.controls.reports import Hit
 from kostra.controls.unit_reports import unit_hits
-from kostra.errors import AccessDenied, KostraError, NotFound
+from kostra.errors import AccessDenied, KostraError, NotFound, UsageError
+from kostra.keyfigures import Indicator, UnitPart, compute, explain, load_indicators, series
 from kostra.reference.grouping import kostra_grouping
 from kostra.reference.regions import region as region_info
 from kostra.reference.regions import years as structure_years
@@ -48,29 +47,11 @@ from kostra.web.keyfigure_models import (
     SeriesPoint,
 )
 
-__all__ = ["KeyFiguresUnavailable", "comparison_page", "figure_list", "lineage_page", "portal_keyfigures"]
+__all__ = ["comparison_page", "figure_list", "lineage_page", "portal_keyfigures"]
 
 UNIT_LEVELS = ("kommune", "bydel", "fylkeskommune")
 SERIES_YEARS = 5  # the comparison pages show the year and the four before it
 MIN_OTHER_UNITS = 2  # a reporter sees the group's value only when it mixes at least this many other units
-
-
-class KeyFiguresUnavailable(KostraError):
-    """The key-figure engine is not installed in this build: the pages say so instead of guessing."""
-
-
-def _engine() -> ModuleType:
-    try:
-        return import_module("kostra.keyfigures")
-    except ImportError as missing:
-        raise KeyFiguresUnavailable("the key figures are not computed in this version of KOSTRA yet "
-                                    "(the package kostra.keyfigures is missing)") from missing
-
-
-def _explain(session: Session, year: int, figure: str, region: str) -> Any:
-    engine = _engine()
-    explain = getattr(engine, "explain", None) or import_module("kostra.keyfigures.explain").explain
-    return explain(session, year, figure, region)
 
 
 def lineage_href(year: int, figure: str, region: str) -> str:
@@ -92,21 +73,21 @@ def require_figure_access(principal: Principal, region: str) -> None:
 # --- figures ----------------------------------------------------------------------------------------------
 
 
-def figure_ref(indicator: Any) -> FigureRef:
+def figure_ref(indicator: Indicator) -> FigureRef:
     """A figure definition of the engine (``kostra.keyfigures.models.Indicator``) as the pages name it."""
     return FigureRef(id=indicator.id, title_nb=indicator.title_nb, title_en=indicator.title_en, unit=indicator.unit,
                      decimals=indicator.decimals, family=indicator.family)
 
 
-def _indicators(year: int) -> dict[str, Any]:
-    return {indicator.id: indicator for indicator in _engine().load_indicators(year)}
+def _indicators(year: int) -> dict[str, Indicator]:
+    return {indicator.id: indicator for indicator in load_indicators(year)}
 
 
 def _figures(year: int) -> dict[str, FigureRef]:
     return {key: figure_ref(indicator) for key, indicator in _indicators(year).items()}
 
 
-def form_fields(indicator: Any, every: dict[str, Any]) -> list[str]:
+def form_fields(indicator: Indicator, every: dict[str, Indicator]) -> list[str]:
     """"form:field" of every form field the figure reads (through the figures it refers to too).
 
     A field reference in a figure's expression is ``skjema13.rullestoltilgjengelige``: the form's id in
@@ -118,7 +99,7 @@ def form_fields(indicator: Any, every: dict[str, Any]) -> list[str]:
         for node in walk(part):
             if isinstance(node, Name) and len(node.parts) >= 2 and node.parts[0] in forms:
                 found.add(f"{forms[node.parts[0]]}:{node.parts[-1]}")
-    for other in getattr(indicator, "depends_on", ()):
+    for other in indicator.depends_on:
         if other in every and other != indicator.id:
             found.update(form_fields(every[other], every))
     return sorted(found)
@@ -142,7 +123,7 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _edits(session: Session, parts: Iterable[Any]) -> dict[int, Edit]:
+def _edits(session: Session, parts: Iterable[UnitPart]) -> dict[int, Edit]:
     """The office's edits the inputs name (by ``edit_id``): what was reported, who changed it and when."""
     ids = {item["edit_id"] for part in parts for item in part.inputs if item.get("edit_id") is not None}
     return {e.id: e for e in session.scalars(select(Edit).where(Edit.id.in_(ids)))} if ids else {}
@@ -195,7 +176,7 @@ def input_value(item: dict[str, Any], edits: dict[int, Edit] | None = None) -> I
                       version=detail.get("version"))
 
 
-def _units(year: int, figure: str, parts: Iterable[Any], *, covered: bool) -> list[CoveredUnit]:
+def _units(year: int, figure: str, parts: Iterable[UnitPart], *, covered: bool) -> list[CoveredUnit]:
     """The units an aggregate covers (``covered``) or leaves out, each with a link to its own page."""
     return [CoveredUnit(code=p.unit, name=_region_name(year, p.unit), estimated=p.estimated,
                         reason="" if covered else p.reason, href=lineage_href(year, figure, p.unit))
@@ -220,7 +201,7 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
     """Why ``figure`` of ``region`` in ``year`` is the number it is. Raises AccessDenied, NotFound."""
     require_figure_access(principal, region)
     ref = _one_figure(year, figure)
-    explained = _explain(session, year, figure, region)
+    explained = explain(session, year, figure, region)
     row = explained.row
     aggregate = _aggregate(year, region)
     edits = _edits(session, explained.units)
@@ -268,9 +249,7 @@ def _computed(session: Session, years: Sequence[int], figures: list[str] | None,
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
     for year in years:
         try:
-            frame = _engine().compute(session, year, figures=figures, regions=regions).frame
-        except KeyFiguresUnavailable:
-            raise
+            frame = compute(session, year, figures=figures, regions=regions).frame
         except KostraError:
             continue
         for row in frame.iter_rows(named=True):
@@ -285,20 +264,39 @@ def _point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, region
     return SeriesPoint(year=year, value=row["value"], symbol=row["symbol"] or "")
 
 
-def comparison_page(session: Session, year: int, region: str) -> ComparisonPage:
-    """Every key figure of ``region`` beside its group, county, EAK and EAKUO, over the last five years."""
-    chosen = comparison_regions(session, year, region)
+def _series_rows(session: Session, figure: str, regions: list[str], years: list[int],
+                 year: int) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """(figure, region, year) → the engine's row of ``figure`` over ``years`` in ``year``'s structure."""
+    frame = series(session, figure, regions, years=years, structure_year=year)
+    return {(row["figure"], row["region"], int(row["year"])): row for row in frame.iter_rows(named=True)}
+
+
+def chosen_figures(year: int, family: str) -> tuple[str, list[str], dict[str, FigureRef]]:
+    """(family shown, every family in order, the family's figures); the first family when none is asked."""
     figures = _figures(year)
+    families = list(dict.fromkeys(ref.family for ref in figures.values()))
+    shown = family or (families[0] if families else "")
+    if shown not in families:
+        raise UsageError(f"unknown family {family!r} of key figures in {year}; expected one of {', '.join(families)}")
+    return shown, families, {key: ref for key, ref in figures.items() if ref.family == shown}
+
+
+def comparison_page(session: Session, year: int, region: str, family: str = "") -> ComparisonPage:
+    """The key figures of one family of ``region`` beside its group, county, EAK and EAKUO, over five years,
+    in ``year``'s region structure (across the 2024 reform: mergers summed first, splits marked ``|``)."""
+    chosen = comparison_regions(session, year, region)
+    shown, families, figures = chosen_figures(year, family)
     years = _series_years(year)
-    rows = _computed(session, years, None, [code for _, code in chosen])
+    codes = [code for _, code in chosen]
     compared = []
     for ref in figures.values():
+        rows = _series_rows(session, ref.id, codes, years, year)
         series = [ComparisonSeries(role=role, region=code, name=_region_name(year, code),  # type: ignore[arg-type]
                                    points=[_point(rows, ref.id, code, y) for y in years],
                                    href=lineage_href(year, ref.id, code)) for role, code in chosen]
         compared.append(FigureComparison(figure=ref, series=series))
     return ComparisonPage(year=year, region=region, region_name=_region_name(year, region), years=years,
-                          figures=compared)
+                          family=shown, families=families, figures=compared)
 
 
 # --- the portal -------------------------------------------------------------------------------------------
