@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # Distribution name → the module it is imported as, where the two differ.
 MODULE = {"argon2-cffi": "argon2", "psycopg": "psycopg", "pydantic-settings": "pydantic_settings",
-          "python-multipart": "multipart", "python-stdnum": "stdnum", "pyyaml": "yaml", "pytest-xdist": "xdist"}
+          "python-multipart": "multipart", "python-stdnum": "stdnum",
+          "swagger-ui-bundle-v2": "swagger_ui_bundle", "pyyaml": "yaml", "pytest-xdist": "xdist"}
 # Used without an import of our own: what needs each one, and a text in src that shows the need.
 INDIRECT = {
     "psycopg": ("SQLAlchemy's driver for postgresql+psycopg:// URLs", "postgresql+psycopg"),
@@ -19,7 +20,7 @@ INDIRECT = {
     "itsdangerous": ("starlette's SessionMiddleware signs the session cookie with it", "SessionMiddleware"),
 }
 # Declared but not used yet, kept on purpose until the issue named decides.
-UNDECIDED = {"duckdb": "issue 9 (dataset layer) uses it or the lead drops it"}
+UNDECIDED: dict[str, str] = {}  # none: duckdb was dropped (the dataset layer reads Parquet with Polars)
 # Test extras used as tools or plugins rather than imported.
 TOOLS = {"pytest-xdist": "-n 2", "ruff": '"ruff"', "httpx2": "TestClient"}
 

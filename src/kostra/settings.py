@@ -52,8 +52,8 @@ class Settings(BaseSettings):
     @classmethod
     def _origin_only(cls, value: str | None) -> str | None:
         """An origin: http or https, a host, an optional port; no path, query or fragment."""
-        if value is None:
-            return None
+        if value is None or not value.strip():
+            return None  # KOSTRA_BASE_URL= (empty): the address served
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{value!r} is not a base URL: expected http(s)://host[:port], "

@@ -141,3 +141,5 @@ def test_new_this_year_on_the_status_board_follows_the_reform(session: Session) 
     assert not rows["3401"].new_this_year and rows["3401"].last_year_note == ""
     assert rows["1580"].new_this_year and "delt fra 1507 Ålesund" in rows["1580"].last_year_note
     assert "3001" not in rows   # a municipality that no longer exists is not asked for 2024
+    before = {r.unit_code for r in status_board(session, 2023, form_id="7").rows}
+    assert {"3001", "1507", "3401"} <= before and not {"3101", "1508", "1580"} & before   # the 2023 structure

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, add_units_and_users, form5_values, login
+from tests.factories import PASSWORD, TEST_BASE_URL, add_units_and_users, form5_values, login
 
 from kostra.settings import Settings
 from kostra.store import create_engine_for, upgrade
@@ -34,7 +34,8 @@ def capped(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     with Session(engine) as session:
         add_units_and_users(session)
     engine.dispose()
-    settings = Settings(home=tmp_path, database_url=url, max_request_bytes=CAP, max_upload_request_bytes=2 * CAP)
+    settings = Settings(home=tmp_path, database_url=url, max_request_bytes=CAP, max_upload_request_bytes=2 * CAP,
+                        base_url=TEST_BASE_URL)
     with TestClient(create_app(settings)) as client:
         yield client, url
 

@@ -188,6 +188,7 @@ def test_the_cookie_is_not_secure_on_plain_http(app: object) -> None:
 def test_the_base_url_is_an_origin() -> None:
     assert Settings(base_url="https://kostra.example.no/").site_url == "https://kostra.example.no"
     assert Settings(host="0.0.0.0", port=9000).site_url == "http://0.0.0.0:9000"
+    assert Settings(base_url=" ").site_url == "http://127.0.0.1:8000"
     for wrong in ("kostra.example.no", "ftp://kostra.example.no", "https://kostra.example.no/app"):
         with pytest.raises(ValueError, match="base URL"):
             Settings(base_url=wrong)

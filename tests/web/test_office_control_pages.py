@@ -174,3 +174,14 @@ def test_pressing_the_button_runs_the_controls_over_submitted_forms(app_client: 
     with _session(app_client) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "controls.run")).all()
         assert [e.actor for e in events] == ["statistiker", "statistiker"]
+
+
+def test_issue_9_the_dashboard_says_why_last_year_was_not_compared(app_client: TestClient) -> None:
+    note = {"nb": "Ingen data for 2024 (ingen innsendte skjemaer for 2024): prev() er ikke aktuelt.",
+            "en": "No data for 2024 (no submitted forms for 2024): prev() is not applicable."}
+    with _session(app_client) as session:
+        add_run(session, [R("skjema1.arsverk", "1", "3401")], summary=[*SUMMARY, {"note": note}])
+    login(app_client, "statistiker")
+    html = app_client.get("/office/2025/controls").text
+    assert 'class="notice run-note">Ingen data for 2024 (ingen innsendte skjemaer for 2024)' in html
+    assert app_client.get("/office/2025/controls.json").json()["run"]["notes"] == [note]

@@ -55,7 +55,8 @@ def run(settings: Settings, year: int, form_id: str | None, output_format: str) 
     engine, sessions = _sessions(settings)
     try:
         with sessions() as session:
-            stored = run_controls(session, year, form_id=form_id, actor="cli", progress=progress)
+            stored = run_controls(session, year, form_id=form_id, actor="cli", progress=progress,
+                                  cache_dir=settings.home / "cache")
             session.commit()
             click.echo(_run_output(session, stored, output_format))
     finally:

@@ -65,7 +65,7 @@ def export(settings: Settings, year: int, as_of: str | None, approved_only: bool
         day = parse_day(as_of)
         check_selection(session, year, forms=forms, units=units)
         frame = year_values(session, year, as_of=day, approved_only=approved_only, forms=forms or None,
-                            units=units or None)
+                            units=units or None, cache_dir=settings.home / "cache")
     if output is not None:
         write_values(frame, output_format, output)
     else:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -72,12 +73,15 @@ class RunResult:
 
 
 def run_controls(session: Session, year: int, *, form_id: str | None = None, actor: str,
-                 progress: Progress | None = None) -> ControlRun:
-    """Run every rule and statistical check of ``year`` (or of one form) over all units and store the results."""
+                 progress: Progress | None = None, cache_dir: Path | None = None) -> ControlRun:
+    """Run every rule and statistical check of ``year`` (or of one form) over all units and store the results.
+
+    ``cache_dir`` (KOSTRA_HOME/cache) lets a new process reuse what an earlier one derived and nothing has
+    changed since (``load_snapshot``)."""
     started = utcnow()
     step = _stepper(progress)
     step(0)
-    snapshot = load_snapshot(session, year)
+    snapshot = load_snapshot(session, year, cache_dir=cache_dir)
     outcome = run_outcomes(snapshot, form_id=form_id, step=step)
     step(4)
     run = ControlRun(year=year, form_id=form_id, started_at=started, started_by=actor,
@@ -105,11 +109,33 @@ def with_submissions(results: pl.DataFrame, snapshot: Snapshot) -> pl.DataFrame:
     return results.join(judged, on=["unit_code", "form_id"], how="left")
 
 
+_RESULT_COLUMNS = ("run_id", "rule", "form_id", "unit_code", "outcome", "severity", "fields_json", "values_json",
+                   "message", "score", "submission_id", "version")
+
+
 def store_results(session: Session, run: ControlRun, results: pl.DataFrame) -> None:
-    """Insert one ``ControlResult`` per row of ``results`` (in chunks) under ``run``."""
-    rows = results.drop("kind").with_columns(pl.lit(run.id).alias("run_id")).to_dicts()
-    for start in range(0, len(rows), 20_000):
-        session.execute(insert(ControlResult), rows[start:start + 20_000])
+    """Insert one ``ControlResult`` per row of ``results`` under ``run``.
+
+    Tens of thousands of rows go through the database driver's own bulk path (``executemany`` with tuples on
+    SQLite, ``COPY`` on PostgreSQL): SQLAlchemy's ORM bulk insert spent about 2 s on the demo year's 33 000.
+    """
+    frame = results.with_columns(pl.lit(run.id, dtype=pl.Int64).alias("run_id")).select(_RESULT_COLUMNS)
+    rows = frame.rows()
+    if not rows:   # a year without submissions: nothing to store (an empty executemany is an error)
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY control_results ({', '.join(_RESULT_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if connection.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in _RESULT_COLUMNS)
+        connection.exec_driver_sql(f"INSERT INTO control_results ({', '.join(_RESULT_COLUMNS)}) VALUES ({marks})",
+                                   rows)
+        return
+    session.execute(insert(ControlResult), frame.to_dicts())
 
 
 def _stepper(progress: Progress | None) -> Callable[[int], None]:

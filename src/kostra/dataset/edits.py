@@ -104,7 +104,13 @@ def _current_index(spec: FormField, rows: Sequence[Mapping[str, Any]], key: str)
 
 def resolve_edits(form: Form, submission: Submission, reported: Mapping[str, Any],
                   edits: Iterable[Edit]) -> ResolvedEdits:
-    """Lay the edits that count over ``reported`` (pass the edits of one form and unit oldest first)."""
+    """Lay the edits that count over ``reported`` (pass the edits of one form and unit oldest first).
+
+    Without edits the values are ``reported`` itself (not a copy): treat both as read-only.
+    """
+    edits = list(edits)
+    if not edits:
+        return ResolvedEdits(reported if isinstance(reported, dict) else dict(reported))
     newest: dict[tuple[str, str | None], Edit] = {}
     for edit in edits:
         spec, _ = _table_spec(form, edit.field_name)

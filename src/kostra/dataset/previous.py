@@ -8,6 +8,7 @@ mergers summed for additive fields, splits not applicable with the reason in ``n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ def last_year_reform(year: int) -> Reform | None:
 
 
 def previous_year_values(session: Session, year: int, *, forms: Iterable[str] | None = None,
-                         units: Iterable[str] | None = None) -> pl.DataFrame:
+                         units: Iterable[str] | None = None, cache_dir: Path | None = None) -> pl.DataFrame:
     """The values of ``year - 1`` as submitted and edited (no rows for forms never received), in long form
     with the columns of :func:`kostra.dataset.year_values` and **this year's unit codes**; ``year`` is
     ``year - 1`` in the frame. Read with last year's form definitions, or this year's when last year has none;
@@ -46,7 +47,8 @@ def previous_year_values(session: Session, year: int, *, forms: Iterable[str] | 
     if changed and wanted is not None:
         assert reform is not None
         wanted = sorted({old for code in wanted for old in reform.link(code).predecessors})
-    values = year_values(session, last, forms=forms, units=wanted, expected=False, definitions_year=definitions)
+    values = year_values(session, last, forms=forms, units=wanted, expected=False, definitions_year=definitions,
+                         cache_dir=cache_dir)
     if not changed or values.is_empty():
         return values
     assert reform is not None

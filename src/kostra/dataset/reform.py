@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -56,6 +56,8 @@ class Link:
     kind: ReformKind
     predecessors: tuple[str, ...]
     split_into: tuple[str, ...] = ()   # for a split: every unit the predecessor became
+    from_year: int = 0                 # the structures linked (notes name the regions of each)
+    to_year: int = 0
 
     @property
     def comparable(self) -> bool:
@@ -64,29 +66,25 @@ class Link:
 
     def note(self, lang: str = "nb") -> str:
         """Why last year's values are changed or missing (empty for an unchanged unit)."""
-        olds = ", ".join(_named(self._from_year, c) for c in self.predecessors)
+        olds = ", ".join(_named(self.from_year, c) for c in self.predecessors)
         nb, en = {
             ReformKind.UNCHANGED: ("", ""),
-            ReformKind.CODE_CHANGE: (f"fikk nytt kommunenummer i {self._to_year}; i fjor {olds}",
-                                     f"renumbered in {self._to_year}; last year {olds}"),
-            ReformKind.MERGE: (f"slått sammen av {olds} i {self._to_year}: summerbare tall er summen av dem, "
+            ReformKind.CODE_CHANGE: (f"fikk nytt kommunenummer i {self.to_year}; i fjor {olds}",
+                                     f"renumbered in {self.to_year}; last year {olds}"),
+            ReformKind.MERGE: (f"slått sammen av {olds} i {self.to_year}: summerbare tall er summen av dem, "
                                "andre svar kan ikke sammenlignes",
-                               f"merged from {olds} in {self._to_year}: additive numbers are their sum, other "
+                               f"merged from {olds} in {self.to_year}: additive numbers are their sum, other "
                                "answers are not comparable"),
-            ReformKind.SPLIT: (f"delt fra {olds} i {self._to_year} (delt i {self._parts()}): fjorårets tall "
+            ReformKind.SPLIT: (f"delt fra {olds} i {self.to_year} (delt i {self._parts()}): fjorårets tall "
                                "kan ikke deles, sammenligning med i fjor er ikke mulig",
-                               f"split from {olds} in {self._to_year} (into {self._parts()}): last year's "
+                               f"split from {olds} in {self.to_year} (into {self._parts()}): last year's "
                                "values cannot be divided, no comparison with last year"),
             ReformKind.NEW: ("ny enhet i år: ingen tall fra i fjor", "new unit this year: no values last year"),
         }[self.kind]
         return nb if lang == "nb" else en
 
-    # The years are set by Reform so that notes can name the regions.
-    _from_year: int = field(default=0, compare=False)
-    _to_year: int = field(default=0, compare=False)
-
     def _parts(self) -> str:
-        return ", ".join(_named(self._to_year, c) for c in self.split_into)
+        return ", ".join(_named(self.to_year, c) for c in self.split_into)
 
 
 def _named(year: int, code: str) -> str:

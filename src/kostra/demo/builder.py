@@ -94,7 +94,9 @@ def _registers(session: Session, options: DemoOptions, progress: Progress) -> st
 def _controls(session: Session, options: DemoOptions, progress: Progress) -> str:
     from kostra.controls.runs import run_controls
 
-    run = run_controls(session, options.year, actor="demo", progress=progress)
+    # The demo's run fills KOSTRA_HOME/cache (last year, parsed accounts) as a statistician's first run would.
+    cache = options.home / "cache" if options.home is not None else None
+    run = run_controls(session, options.year, actor="demo", progress=progress, cache_dir=cache)
     return f"controls: run {run.id}, {run.rules} rules and checks over {run.units} units, {run.hits} hits"
 
 

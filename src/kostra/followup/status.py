@@ -209,8 +209,12 @@ def status_board(session: Session, year: int, *, form_id: str | None = None, as_
     drafts = _drafts(session, year, cutoff, form_id)
     approved = approved_submissions(session, year, cutoff, form_id)
     names = _county_names(year)
-    query = select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)
-    units = list(session.scalars(query if unit_code is None else query.where(Unit.code == unit_code)))
+    # The year's own municipalities: one that no longer exists (inactive) reports for its years, and one
+    # created by a later reform does not report for the years before it.
+    municipalities = _municipalities_of(year)
+    query = select(Unit).where(Unit.active.is_(True) | Unit.code.in_(municipalities)).order_by(Unit.code)
+    units = [u for u in session.scalars(query if unit_code is None else query.where(Unit.code == unit_code))
+             if u.kind != "municipality" or not municipalities or u.code in municipalities]
     rows: list[StatusRow] = []
     last_year = _LastYear(session, year, form_id)
     for form in forms:
@@ -239,6 +243,13 @@ def _row(form: Form, unit: Unit, latest: dict[_SubmissionKey, tuple[int, int, st
         version=submission[1] if submission else None, submitted_at=submission[3] if submission else None,
         approved=is_approved,
     )
+
+
+def _municipalities_of(year: int) -> list[str]:
+    try:
+        return [r.code for r in regions(year, "kommune")]
+    except UnknownYear:
+        return []
 
 
 class _LastYear:

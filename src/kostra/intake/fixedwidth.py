@@ -130,7 +130,18 @@ def parse_records(lines: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     Lines are expected to have the layout's length (Kontroll 001 runs first); shorter lines give
     shorter or empty values rather than errors.
     """
-    columns = [
-        pl.col(TEXT_COLUMN).str.slice(field.start, field.size).alias(field.name) for field in layout.fields
-    ]
-    return lines.select(*columns, pl.col(LINE_COLUMN))
+    return lines.select(*_field_columns(layout), pl.col(LINE_COLUMN))
+
+
+# Built once per layout: for a small file, building ≈ 80 slice expressions costs more than running them.
+_COLUMNS: dict[int, tuple[Layout, list[pl.Expr]]] = {}
+
+
+def _field_columns(layout: Layout) -> list[pl.Expr]:
+    """The expressions that cut the layout's fields from the line (cached; the entry keeps ``layout`` alive)."""
+    cached = _COLUMNS.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        columns = [pl.col(TEXT_COLUMN).str.slice(field.start, field.size).alias(field.name) for field in layout.fields]
+        cached = (layout, columns)
+        _COLUMNS[id(layout)] = cached
+    return cached[1]

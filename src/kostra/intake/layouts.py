@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kostra.errors import DefinitionError, UnknownYear, UsageError
 
+# libyaml's safe loader when installed (the layouts are large: the pure-Python one takes a second)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = [
     "ACCOUNTS_FORMS",
     "ACCOUNTS_YEARS",
@@ -167,7 +170,7 @@ def load_layout(form: str, year: int) -> Layout:
 
 
 def _parse_layout(resource: Traversable, name: str) -> Layout:
-    raw = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    raw = yaml.load(resource.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     if not isinstance(raw, dict) or not isinstance(raw.get("fields"), list):
         raise DefinitionError("expected a mapping with a 'fields' list", file=name)
     start = 0

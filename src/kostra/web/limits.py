@@ -15,12 +15,10 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyLimits", "BodyTooLarge", "limit_text"]
-
-LIMIT_SCOPE_KEY = "kostra.max_body_bytes"
-
 
 class BodyTooLarge(HTTPException):
     """The request body is over the cap; ``limit`` is the cap in bytes."""
@@ -53,7 +51,6 @@ class BodyLimits:
         headers = Headers(scope=scope)
         multipart = headers.get("content-type", "").lower().startswith("multipart/form-data")
         limit = self.max_upload_bytes if multipart else self.max_bytes
-        scope[LIMIT_SCOPE_KEY] = limit
         declared = headers.get("content-length", "")
         if declared.strip().isascii() and declared.strip().isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
@@ -73,13 +70,11 @@ class BodyLimits:
         await self.app(scope, counted, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Answer 413 through the app's own HTTP error handler, so the answer has the page's format."""
         handler = scope["app"].exception_handlers.get(HTTPException) if "app" in scope else None
-        request = Request(scope, receive)
         if handler is None:
-            from starlette.responses import PlainTextResponse
-
-            response = PlainTextResponse(BodyTooLarge(limit).detail, status_code=413)
+            response: Response = PlainTextResponse(BodyTooLarge(limit).detail, status_code=413)
         else:
-            response = await handler(request, BodyTooLarge(limit))
+            response = await handler(Request(scope, receive), BodyTooLarge(limit))
         response.headers["connection"] = "close"  # the unread body must not be taken for the next request
         await response(scope, receive, send)

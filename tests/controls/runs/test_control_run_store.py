@@ -158,3 +158,19 @@ def test_cli_rejects_an_unknown_form_in_one_line(database_url: str, tmp_path: ob
     settings = Settings(home=tmp_path, database_url=database_url)  # type: ignore[arg-type]
     result = CliRunner().invoke(controls, ["run", "--year", "2025", "--form", "99"], obj=settings)
     assert result.exit_code != 0 and "99" in str(result.exception or result.output)
+
+
+def test_issue_9_a_year_without_last_years_data_runs_and_says_why(database_url: str, session: Session,
+                                                                  tmp_path: object) -> None:
+    settings = Settings(home=tmp_path, database_url=database_url)  # type: ignore[arg-type]
+    # 2024 has data, 2023 has definitions but no submissions; 2023 is the first year with definitions.
+    for year, why in ((2024, "No data for 2023 (no submitted forms for 2023)"),
+                      (2023, "No data for 2022 (no form definitions for 2022)")):
+        result = CliRunner().invoke(controls, ["run", "--year", str(year)], obj=settings)
+        assert result.exit_code in (0, 1, 2) and "Run " in result.stdout, result.output
+        assert why in result.stdout and "year-over-year checks (HB, thousand error) were skipped" in result.stdout
+    result = CliRunner().invoke(controls, ["run", "--year", "2024", "--format", "json"], obj=settings)
+    output = json.loads(result.stdout)
+    assert output["run"]["notes"][0].startswith("No data for 2023")
+    changes = {s["rule"]: s for s in output["summary"]}["s4_beboere_endring"]     # reads prev()
+    assert changes["errors"] == 0 and changes["not_applicable"] == changes["items"] > 0

@@ -65,3 +65,34 @@ def test_a_new_version_with_the_same_error_shows_the_hit_on_the_new_version(sess
     assert [(h.rule, h.version) for h in found.current if h.rule == "s5_plasser_ge_rom"] == \
         [("s5_plasser_ge_rom", 2)]
     assert [h.version for h in found.superseded if h.rule == "s5_plasser_ge_rom"] == [1]
+
+
+def test_accounts_are_read_from_the_submitted_file_also_through_the_cache(session: Session, tmp_path) -> None:
+    from kostra.catalog.forms import load_catalog
+    from kostra.controls import snapshot
+    from kostra.demo.generate_accounts import generate
+    from kostra.reporting.attachments import upload_attachment
+    from kostra.store.models import Unit
+
+    def sums(data: bytes) -> dict[tuple[str, str, str], float]:
+        # Regnskap layout (1-based): kontoklasse 32, funksjon 33–36 (first 3 digits), art 37–39, beløp 40–48.
+        found: dict[tuple[str, str, str], float] = {}
+        for line in data.decode("latin-1").splitlines():
+            key = (line[31], line[32:35], line[36:39])
+            found[key] = found.get(key, 0.0) + int(line[39:48])
+        return found
+
+    form, unit = load_catalog(2025).form("0A"), session.get(Unit, "3401")
+    submitted, replaced = generate("0A", 2025, "340100", 30, 1), generate("0A", 2025, "340100", 30, 2)
+    upload_attachment(session, KONGSVINGER, form=form, unit=unit, year=2025, filename="0A.dat", data=submitted)
+    submissions.submit(session, KONGSVINGER, year=2025, form_id="0A", unit_code="3401", confirm_warnings=True)
+    upload_attachment(session, KONGSVINGER, form=form, unit=unit, year=2025, filename="0A.dat", data=replaced)
+    session.commit()
+    units = snapshot._units(session, 2025, ["3401"])
+    first = snapshot.accounts_frame(session, 2025, units, tmp_path)
+    read = {(r["kontoklasse"], r["funksjon"], r["art"]): r["belop"] for r in first.to_dicts()}
+    assert read == sums(submitted) != sums(replaced)
+    snapshot._accounts_cache.clear()  # as in a new process: the sums come from accounts-2025.parquet
+    assert (tmp_path / "accounts-2025.parquet").is_file()
+    again = snapshot.accounts_frame(session, 2025, units, tmp_path)
+    assert again.sort(again.columns).equals(first.sort(first.columns))

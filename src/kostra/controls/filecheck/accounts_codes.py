@@ -17,6 +17,9 @@ import yaml
 from kostra.controls.filecheck.model import CheckArguments
 from kostra.errors import DefinitionError, UnknownYear
 
+# libyaml's safe loader when installed (the layouts are large: the pure-Python one takes a second)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = [
     "BALANCE_FORMS",
     "BEVILGNING_FORMS",
@@ -62,7 +65,7 @@ _PLACEHOLDERS = ("Z", "z", "~")
 def _load(kind: str) -> dict:
     source = files("kostra.controls.filecheck.codelists") / f"{kind}.yaml"
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = yaml.load(source.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError(f"cannot read code list: {exc}", file=f"codelists/{kind}.yaml") from exc
     if not isinstance(data, dict) or "lists" not in data or "years" not in data:

@@ -7,13 +7,13 @@ Names, messages and severities follow SSB's control program (``validation/rule/r
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import polars as pl
 
 from kostra.controls.filecheck.accounts_codes import BALANCE_FORMS, BEVILGNING_FORMS, KONTOKLASSER, lists_for
 from kostra.controls.filecheck.accounts_frame import lenient, per_record, prepared, quarter
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
 
 __all__ = ["code_rules", "combination_rules", "identity_rules"]
@@ -33,11 +33,11 @@ def _rule(name: str, severity: Severity, condition: Condition, message: Callable
         rows = prepared(frame, args).filter(expr)
         return per_record(name, severity_of(args) if severity_of else severity, rows, message(args))
 
-    @functools.lru_cache(maxsize=16)  # the engine keeps the rules of recent arguments (registry.rules_of)
-    def screen(args: CheckArguments, _columns: frozenset[str]) -> pl.Expr | None:
+    def build_screen(args: CheckArguments, _columns: frozenset[str]) -> pl.Expr | None:
         return condition(args)
 
-    return FileRule(name=name, severity=severity, check=check, screen=screen)
+    # The engine keeps the rules (registry.rules_of); their screens are kept per arguments read
+    return FileRule(name=name, severity=severity, check=check, screen=by_arguments_read(build_screen, size=64))
 
 
 def _quoted(prefix: str, column: str, suffix: str) -> pl.Expr:

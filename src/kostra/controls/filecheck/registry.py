@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import import_module
 from types import ModuleType
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule
 from kostra.intake.layouts import ACCOUNTS_FORMS, FAMVERN_FORMS
 
@@ -62,11 +62,17 @@ def load_rule_module(form: str) -> ModuleType | None:
         return None
 
 
-@lru_cache(maxsize=64)
 def rules_of(module_name: str, args: CheckArguments) -> tuple[FileRule, ...]:
-    """``rules_for(args)`` of the rule module, kept for later files with the same arguments.
+    """``rules_for(args)`` of the rule module, kept for later files whose arguments agree on what it read.
 
-    Rules are immutable, and building them (with their expressions) costs more than running them on a
-    small file; the demo and the portal check many files with the same form, year and region.
+    Rules are immutable, and building them (with their expressions) costs more than running them on a small
+    file; the demo and the portal check many files of one form and year for different regions.
     """
+    return _rules_of(args, module_name)
+
+
+def _build_rules(args: CheckArguments, module_name: str) -> tuple[FileRule, ...]:
     return tuple(import_module(module_name).rules_for(args))
+
+
+_rules_of = by_arguments_read(_build_rules)

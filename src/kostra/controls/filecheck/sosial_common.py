@@ -8,7 +8,6 @@ Names and severities follow SSB's ``SosialRuleId.kt``; deliberate differences ar
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +17,13 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
 from kostra.errors import DefinitionError
 from kostra.intake.identifiers import fnr_columns
+
+# libyaml's safe loader when installed (the layouts are large: the pure-Python one takes a second)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "OSLO",
@@ -100,8 +103,12 @@ def flag(records: pl.DataFrame, mask: pl.Expr, rule_name: str, severity: Severit
 
 
 def record_rule(name: str, severity: Severity, when: Predicate, message: Callable[[RuleContext], pl.Expr],
-                needs: Sequence[str] = ()) -> FileRule:
-    """A rule that flags each record where ``when`` holds. Skipped when a column in ``needs`` is absent."""
+                needs: Sequence[str] = (), screen: Predicate | None = None) -> FileRule:
+    """A rule that flags each record where ``when`` holds. Skipped when a column in ``needs`` is absent.
+
+    ``screen``, when given, is a cheaper condition that holds wherever ``when`` does (the engine's screen,
+    ``FileRule.screen``); by default ``when`` itself.
+    """
 
     def check(records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
         context = RuleContext(args, frozenset(records.columns))
@@ -109,13 +116,13 @@ def record_rule(name: str, severity: Severity, when: Predicate, message: Callabl
             return []
         return flag(records, when(context), name, severity, message(context))
 
-    @functools.lru_cache(maxsize=16)  # the engine keeps the rules of recent arguments (registry.rules_of)
-    def screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
+    def build_screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
         if any(column not in columns for column in needs):
             return None
-        return when(RuleContext(args, columns))
+        return (screen or when)(RuleContext(args, columns))
 
-    return FileRule(name=name, severity=severity, check=check, screen=screen)
+    # The engine keeps the rules (registry.rules_of); their screens are kept per arguments read
+    return FileRule(name=name, severity=severity, check=check, screen=by_arguments_read(build_screen, size=64))
 
 
 def quoted(name: str) -> pl.Expr:
@@ -183,9 +190,11 @@ def _fnr_rules() -> list[FileRule]:
         record_rule("Kontroll 05 : Fødselsnummer", Severity.WARNING, lambda _c: ~valid,
                     lambda _c: pl.format("PERSON_FODSELSNR {} is missing or not a valid fødselsnummer/D-number "
                                          "(11 digits with correct check digits)", quoted("PERSON_FODSELSNR"))),
+        # Screened by the value alone: a number flagged here occurs twice, valid or not (far cheaper to test)
         record_rule("Kontroll 05A : Fødselsnummer, dubletter", Severity.ERROR, lambda _c: duplicate_fnr,
                     lambda _c: pl.format("fødselsnummer {} occurs in {} records; each person is reported once",
-                                         quoted("PERSON_FODSELSNR"), fnr.count().over(fnr))),
+                                         quoted("PERSON_FODSELSNR"), fnr.count().over(fnr)),
+                    screen=lambda _c: fnr.is_duplicated()),
         record_rule("Kontroll 05B : Journalnummer, dubletter", Severity.ERROR, lambda _c: duplicate_journal,
                     lambda _c: pl.format("PERSON_JOURNALNR {} occurs in {} records; expected unique journal numbers",
                                          quoted("PERSON_JOURNALNR"), journal.count().over(journal))),
@@ -281,7 +290,7 @@ def packaged_layout(form: str, year: int) -> dict[str, Any]:
         raise DefinitionError(f"no layout for {form} {year} in the installed package (expected {path}); "
                               "layouts exist for 2022–2026", item=form)
     found = [path]
-    loaded: dict[str, Any] = yaml.safe_load(found[0].read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.load(found[0].read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     return loaded
 
 
