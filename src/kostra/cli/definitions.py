@@ -37,7 +37,8 @@ def _catalog(year: int, root: Path | None = None) -> Catalog:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Definitions folder holding <year>/forms (default: the packaged definitions).")
 def check(year: int | None, root: Path | None) -> None:
-    """Load and validate every form definition; exit 2 naming file, item and line on the first error."""
+    """Load and validate every form, rule, accounts and key-figure definition; exit 2 naming file, item and
+    line on the first error."""
     from kostra.catalog.forms import DEFINITIONS_ROOT, available_years
 
     years = (year,) if year is not None else available_years(root)

@@ -120,3 +120,32 @@ def explain_figure(ctx: click.Context, year: int, figure: str, region: str, popu
     for part in why.units:
         if not part.covered:
             click.echo(f"  not covered: {part.unit}: {part.reason}")
+
+
+@keyfigures.command("series")
+@click.option("--figure", required=True, metavar="ID", help="The key figure, e.g. andel_80_aar_og_over.")
+@click.option("--region", "regions", multiple=True, required=True, metavar="CODE",
+              help="Municipality, district or aggregate of the target structure (repeatable).")
+@click.option("--from", "first", type=int, default=2020, show_default=True, help="First year.")
+@click.option("--to", "last", type=int, default=2025, show_default=True,
+              help="Last year; its region structure is the one shown.")
+@click.option("--population-stand-in", is_flag=True, help="As for compute.")
+@format_option()
+@click.pass_context
+def series_of_figure(ctx: click.Context, figure: str, regions: tuple[str, ...], first: int, last: int,
+                     population_stand_in: bool, output_format: str) -> None:
+    """A key figure over years in the region structure of the last year: mergers sum their inputs before
+    the ratio is taken; a unit made by a split shows '|' (series break) before it existed.
+
+    Example: kostra keyfigures series --figure andel_80_aar_og_over --region 1508 --region 3101 --to 2024
+    """
+    from kostra.cli.status import database_session, settings_of
+    from kostra.errors import UsageError
+    from kostra.keyfigures import series
+
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    with database_session(settings_of(ctx)) as session:
+        frame = series(session, figure, list(regions), years=range(first, last + 1),
+                       population_stand_in=population_stand_in)
+    click.echo(render(frame.to_dicts(), output_format, _COLUMNS))

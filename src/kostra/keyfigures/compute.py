@@ -78,7 +78,29 @@ def aggregate_members(session: Session | None, year: int) -> dict[str, list[str]
     grouping = kostra_grouping(session, year)
     for info in regions(year, "kostragruppe"):
         found[info.code] = grouping.members(info.code)
+    counties = county_unit_codes(year)
+    found["EAFK"] = counties
+    found["EAFKUO"] = [c for c in counties if c != "0300"]  # without Oslo, also a county municipality
     return found
+
+
+COUNTY_AGGREGATES = ("EAFK", "EAFKUO")
+
+
+def county_unit_codes(year: int) -> list[str]:
+    """The county municipalities (``ff00``) of ``year``: the units of county figures (EAFK, EAFKUO)."""
+    return [r.code for r in regions(year, "fylkeskommune")]
+
+
+def _for_indicator(indicator: Indicator, year: int, units: list[str], members: dict[str, list[str]],
+                   wanted: list[str] | None) -> tuple[list[str], dict[str, list[str]]]:
+    """The units and aggregates a figure is published for: municipal figures or county figures."""
+    county = indicator.units == "county_municipality"
+    own = county_unit_codes(year) if county else units
+    groups = {code: m for code, m in members.items() if (code in COUNTY_AGGREGATES) == county}
+    if wanted is not None:
+        own = [u for u in own if u in wanted]
+    return own, groups
 
 
 def base_unit_codes(year: int) -> list[str]:
@@ -139,9 +161,10 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     every = {i.id: i for i in load_indicators(year)}
     members = aggregate_members(session, year)
     units = base_unit_codes(year)
-    wanted = _wanted_regions(year, regions, units, members)
+    wanted = _wanted_regions(year, regions, units + county_unit_codes(year), members)
     phases["definitions"] = time.perf_counter() - started
-    needed_units = sorted({u for r in wanted for u in members.get(r, [r])}) if wanted is not None else units
+    everything = units + county_unit_codes(year)
+    needed_units = sorted({u for r in wanted for u in members.get(r, [r])}) if wanted is not None else everything
     forms, files, fields, cells = _needs([*chosen, *(every[d] for i in chosen for d in i.depends_on)])
     data = load_year_data(session, year, forms, files, fields,
                           units=None if wanted is None else _with_oslo(needed_units))
@@ -153,8 +176,8 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     evaluator = Evaluator(data, needed_units, PopulationSource(year, stand_in=population_stand_in), accounts, every)
     rows: list[tuple[object, ...]] = []
     for indicator in chosen:
-        rows.extend(figure_rows(evaluator, indicator, units if wanted is None else
-                                [u for u in wanted if u not in members], members, wanted))
+        own, groups = _for_indicator(indicator, year, units, members, wanted)
+        rows.extend(figure_rows(evaluator, indicator, own, groups, wanted))
     phases["figures"] = time.perf_counter() - started - sum(phases.values())
     frame = pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
     return KeyFigureResult(year, frame, chosen, phases)
@@ -171,7 +194,7 @@ def _wanted_regions(year: int, asked: Iterable[str] | None, units: list[str],
     wanted = list(dict.fromkeys(asked))
     for code in wanted:
         if code not in members and code not in units:
-            raise UnknownRegion(code, year, hint="a municipality, an Oslo district, or one of "
+            raise UnknownRegion(code, year, hint="a municipality, an Oslo district, a county municipality, or one of "
                                 + ", ".join(sorted(members)[:8]) + " …")
     return wanted
 
@@ -205,6 +228,9 @@ def _unit_row(indicator: Indicator, year: int, unit: str, num: Input, den: Input
         part = "numerator" if side is num else "denominator"
         reason = f"{part}: {side.reason}" if side.reason else f"{part} missing"
         symbol = Symbol.NOT_APPLICABLE if side.state == "not_applicable" else Symbol.MISSING
+    elif symbol == Symbol.VALUE and (num.estimated or den.estimated):
+        # An estimate serves the aggregates; it is never published as the unit's own figure.
+        value, symbol, reason = None, Symbol.MISSING, "estimated for a unit that has not reported: not its own figure"
     elif symbol == Symbol.VALUE and num.state == "nil" and value == 0:
         symbol, reason = Symbol.NIL, "nothing to report (nil return)"
     notes = "; ".join(dict.fromkeys(n for n in (num.reason, den.reason) if n and symbol == Symbol.VALUE))

@@ -8,12 +8,12 @@ as 0 in a sum (nothing of that kind exists) and is named in the lineage.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
 
-from kostra.controls.language.syntax import Binary, Call, ListLit, Name, Node, Number, String, Unary
+from kostra.controls.language.syntax import Binary, Call, ListLit, Name, Node, Number, String, Unary, walk
 from kostra.dataset import ValueStatus
 from kostra.keyfigures.definitions import FILE_FORMS, form_ref
 from kostra.keyfigures.inputs import COUNTING, OSLO, Input, Lineage, YearData
@@ -41,6 +41,25 @@ def _combine(op: str, left: Input, right: Input) -> Input:
     return Input(value, state, "", estimated, lineage)
 
 
+def _field_names(indicators: Iterable[Indicator]) -> set[str]:
+    """Every form field (``table.column`` for tables) an expression of ``indicators`` reads."""
+    return {".".join(node.parts[1:]) for i in indicators for part in (i.numerator, i.denominator)
+            for node in walk(part) if isinstance(node, Name)}
+
+
+def _file_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per unit of a file: persons, months and the sum of every other field (one pass, not one per unit)."""
+    if frame.is_empty():
+        return {}
+    fields = [c for c in frame.columns if c not in ("unit", "person", "months", "submission_id", "version",
+                                                    "attachment_id", "PERSON_FODSELSNR", "PERSON_JOURNALNR",
+                                                    "PERSON_DUF") and not c.startswith("STMND_")]
+    stats = frame.group_by("unit").agg(
+        pl.col("person").n_unique().alias("persons"), pl.col("months").sum(),
+        *[pl.col(c).cast(pl.Float64, strict=False).fill_null(0).sum() for c in fields])
+    return {row["unit"]: row for row in stats.iter_rows(named=True)}
+
+
 def _reported(rows: list[dict[str, Any]] | None) -> bool:
     """Whether a unit has sent the form (any value, or a nil return), not only rows of an expected form."""
     return bool(rows) and any(r["status"] not in (ValueStatus.MISSING.value,
@@ -56,18 +75,20 @@ class Evaluator:
         self.data, self.units, self.population, self.accounts = data, units, population, accounts
         self.absent = absent  # why the year has no reported data at all (e.g. "no form data for 2021")
         self.indicators, self.trace = indicators, trace
-        self._rows = self._index(data.values)
+        self._rows = self._index(data.values, _field_names(indicators.values()))
         self._memo: dict[tuple[str, str], dict[str, Input]] = {}
         self._keep: dict[tuple[str, ...], set[tuple[str, int]]] = {}
         self._by_unit = {name: {unit[0]: part for unit, part in frame.partition_by("unit", as_dict=True).items()}
                          for name, frame in data.records.items()}
+        self._stats = {name: _file_stats(frame) for name, frame in data.records.items()}
 
     @staticmethod
-    def _index(values: pl.DataFrame) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
+    def _index(values: pl.DataFrame, names: set[str]) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
         found: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         if values.is_empty():
             return found
-        frame = values.with_columns(pl.lit(None, dtype=pl.String).alias("_key")).select(list(_ROW))
+        frame = values.filter(pl.col("field_name").is_in(sorted(names))).with_columns(
+            pl.lit(None, dtype=pl.String).alias("_key")).select(list(_ROW))
         for row in frame.iter_rows(named=True):
             found[(form_ref(row["form_id"]), row["field_name"])][row["unit_code"]].append(row)
         return found
@@ -183,8 +204,22 @@ class Evaluator:
                                                  "records": r["len"], "status": "reported"})
                      for r in counts.iter_rows(named=True))
 
+    def _single(self, name: str, unit: str, column: str) -> Input | None:
+        """The precomputed per-unit figure, for a unit that reports its own file (not Oslo's union)."""
+        states = self.data.file_state.get(name, {})
+        if self._file_units(name, unit) != [unit] or unit not in states or self.trace:
+            return None
+        found = self._stats[name].get(unit)
+        if found is None:
+            state = "nil" if states[unit] == "nil" else "value"
+            return Input(0.0, state, "nothing to report" if state == "nil" else "")
+        return Input(float(found[column] or 0.0), "value")
+
     def _fn_records(self, node: Call, unit: str) -> Input:
         name = node.args[0].value  # type: ignore[union-attr]
+        quick = self._single(name, unit, "persons")
+        if quick is not None:
+            return quick
         frame, empty, reporters = self._records(name, unit)
         if frame is None:
             assert empty is not None
@@ -196,6 +231,9 @@ class Evaluator:
 
     def _fn_records_sum(self, node: Call, unit: str) -> Input:
         name, column = node.args[0].value, node.args[1].value  # type: ignore[union-attr]
+        quick = self._single(name, unit, column)
+        if quick is not None:
+            return quick
         frame, empty, reporters = self._records(name, unit)
         if frame is None:
             assert empty is not None

@@ -19,6 +19,7 @@ from kostra.keyfigures.compute import (
     _with_oslo,
     aggregate_members,
     base_unit_codes,
+    county_unit_codes,
     figure_rows,
     select_indicators,
 )
@@ -83,7 +84,7 @@ def explain(session: Session, year: int, figure: str, region: str, *,
     [indicator] = select_indicators(year, [figure])
     every = {i.id: i for i in load_indicators(year)}
     members = aggregate_members(session, year)
-    if region not in members and region not in base_unit_codes(year):
+    if region not in members and region not in base_unit_codes(year) + county_unit_codes(year):
         raise UnknownRegion(region, year)
     units = members.get(region, [region])
     forms, files, fields, cells = _needs([indicator, *(every[d] for d in indicator.depends_on)])

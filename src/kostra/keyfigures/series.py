@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.dataset import years_with_data
+from kostra.errors import UnknownRegion, UsageError
 from kostra.keyfigures.compute import (
     RESULT_SCHEMA,
     Symbol,
@@ -99,7 +100,14 @@ def series(session: Session, figure: str, regions: Iterable[str] | None = None, 
     units = base_unit_codes(target)
     [indicator] = select_indicators(max(y for y in available_years() if y <= target) if any(
         y <= target for y in available_years()) else min(available_years()), [figure])
+    if indicator.units == "county_municipality":
+        raise UsageError(f"{figure}: series of county-municipality figures are not built yet (the 2024 county "
+                         "changes are not in the municipal code changes)")
+    members = {code: m for code, m in members.items() if code not in ("EAFK", "EAFKUO")}
     wanted = list(regions) if regions is not None else [*units, *members]
+    for code in wanted:
+        if code not in members and code not in units:
+            raise UnknownRegion(code, target)
     rows = []
     for year in wanted_years:
         numerators, denominators = (_carried(year, target, p) for p in _year_parts(session, year, figure,

@@ -13,10 +13,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.errors import KostraError
-from kostra.reference import district_years, mapping, population, population_years, region
+from kostra.reference import base_units, district_years, mapping, population, population_years, region
 from kostra.reference.datafiles import district_cube, municipality_cube
 
 __all__ = ["AccountsSource", "PopulationSource"]
@@ -61,7 +62,10 @@ class PopulationSource:
 
 @lru_cache(maxsize=16384)
 def _band(structure: int, date_year: int, unit: str, age_from: int, age_to: int) -> int:
-    if structure == date_year or region(structure, unit).level == "bydel":
+    level = region(structure, unit).level
+    if level == "fylkeskommune":  # the inhabitants of the county: the sum of its municipalities
+        return sum(_band(structure, date_year, m, age_from, age_to) for m in base_units(structure, unit))
+    if structure == date_year or level == "bydel":
         return _persons(date_year, unit, age_from, age_to)
     return round(sum(share * _persons(date_year, new, age_from, age_to)
                      for new, share in _inverse(structure, date_year).get(unit, {}).items()))
@@ -115,8 +119,12 @@ class AccountsSource:
             return
         plain = Definitions(defs.definitions.funksjonshierarki, defs.definitions.artshierarki, None, None,
                             defs.definitions.formulas)
-        submitted = read_submitted(self.session, self.year, set(self.units))
-        for scope, frame in (("kasse", submitted.kasse), ("konsern", submitted.konsern)):
+        # A county municipality ff00 may report its accounts as unit ff (as kostra.accounts.regions reads them).
+        codes = {u: u for u in self.units}
+        codes.update({u[:2]: u for u in self.units if len(u) == 4 and u.endswith("00") and u != "0300"})
+        submitted = read_submitted(self.session, self.year, set(codes))
+        for scope, raw in (("kasse", submitted.kasse), ("konsern", submitted.konsern)):
+            frame = raw.with_columns(pl.col("region").replace(codes))
             wanted = sorted({(f, a) for f, a, s in cells if s == scope})
             self._have[scope] = set(frame.get_column("region").unique().to_list())
             if not wanted:
