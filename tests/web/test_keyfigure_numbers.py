@@ -118,3 +118,22 @@ def test_the_portal_shows_the_hit_behind_the_figure_and_not_another_field_s(clie
     assert f'id="kf-{FIGURE}" class="kf-outlier"' in html
     office = _json(client, "statistiker", "/portal/2025/3401/keyfigures.json")
     assert {f["figure"]["id"]: f["group_value"] for f in office["figures"]}[FIGURE] == 10.0
+
+
+def test_the_figure_list_and_bad_input_get_one_sentence(client: TestClient) -> None:
+    listed = _json(client, "statistiker", "/office/2025/keyfigures.json")
+    assert FIGURE in {f["id"] for f in listed["figures"]} and len(listed["figures"]) >= 40
+    family = client.get("/office/2025/keyfigures/3401.json?family=sport")
+    assert family.status_code == 422 and "housing" in family.json()["error"] and "'sport'" in family.json()["error"]
+    region = client.get("/office/2025/keyfigures/9999.json")
+    assert region.status_code == 422 and "9999" in region.json()["error"]
+    aggregate = client.get("/office/2025/keyfigures/EKG07")
+    assert aggregate.status_code == 400 and "EKG07 is not a municipality of 2025" in aggregate.text
+    figure = client.get("/keyfigures/2025/no_such_figure/3401.json")
+    assert figure.status_code == 404 and FIGURE in figure.json()["error"]
+
+
+def test_oslo_is_compared_with_the_country_only(client: TestClient) -> None:
+    page = _json(client, "statistiker", "/office/2025/keyfigures/0301.json?family=housing")
+    roles = [s["role"] for s in page["figures"][0]["series"]]
+    assert "country_without_oslo" not in roles and roles[-1] == "country"

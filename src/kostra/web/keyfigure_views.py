@@ -112,7 +112,7 @@ def figure_list(year: int) -> FigureListPage:
 def _one_figure(year: int, figure: str) -> FigureRef:
     figures = _figures(year)
     if figure not in figures:
-        raise NotFound(f"no key figure {figure!r} in {year}; the year has {', '.join(sorted(figures)[:12])}, …")
+        raise NotFound(f"no key figure {figure!r} in {year}; the year has {', '.join(sorted(figures))}")
     return figures[figure]
 
 
@@ -227,7 +227,8 @@ def comparison_regions(session: Session, year: int, region: str) -> list[tuple[s
     """
     info = region_info(year, region)  # raises UnknownRegion, UnknownYear
     if info.level != "kommune":
-        raise NotFound(f"{region} is not a municipality of {year}; the comparison pages show municipalities")
+        raise UsageError(f"{region} is not a municipality of {year}; the comparison pages compare a municipality "
+                         "(e.g. 3401) with its group, county and country")
     chosen = [("unit", region)]
     group = kostra_grouping(session, year).group_of(region)
     if group:
