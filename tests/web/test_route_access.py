@@ -68,6 +68,12 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/portal/{year}/{unit_code}/controls"): Kind.UNIT_READ,
     ("GET", "/portal/{year}/{unit_code}/controls.json"): Kind.UNIT_READ,
     ("GET", "/portal/{year}/{unit_code}/controls/summary"): Kind.UNIT_READ,
+    ("GET", "/portal/{year}/{unit_code}/keyfigures"): Kind.UNIT_READ,
+    ("GET", "/portal/{year}/{unit_code}/keyfigures.json"): Kind.UNIT_READ,
+    # A unit's key figures and their lineage: its reporter and the office (an aggregate's: the office only,
+    # tests/web/test_keyfigure_pages.py).
+    ("GET", "/keyfigures/{year}/{figure}/{region}"): Kind.UNIT_READ,
+    ("GET", "/keyfigures/{year}/{figure}/{region}.json"): Kind.UNIT_READ,
     ("GET", "/api/v1/forms"): Kind.UNIT_READ,
     ("GET", "/portal/{year}/{form_id}/{unit_code}"): Kind.FORM_READ,
     ("GET", "/portal/{year}/{form_id}/{unit_code}.json"): Kind.FORM_READ,
@@ -104,6 +110,10 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/office/{year}/accounts/{region}"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/accounts/{region}.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/burden.json"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/keyfigures"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/keyfigures.json"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/keyfigures/{region}"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/keyfigures/{region}.json"): Kind.OFFICE_READ,
     ("POST", "/office/{year}/controls/run"): Kind.OFFICE_WRITE,
     ("POST", "/office/{year}/outbox/reminders"): Kind.OFFICE_WRITE,
     ("POST", "/office/{year}/outbox/send"): Kind.OFFICE_WRITE,
@@ -140,6 +150,7 @@ USERS: dict[str, str | None] = {
 REPORTERS = ("A", "B", "oslo", "district")
 OFFICE = ("statistician", "administrator")
 YEAR = 2025
+KEY_FIGURE = "andel_rullestoltilgjengelige_boliger"
 
 
 @dataclass(frozen=True)
@@ -224,7 +235,9 @@ def _fill(path: str, target: Target) -> str:
     values = {"year": str(YEAR), "unit_code": target.unit, "unit": target.unit, "form_id": target.form,
               "form": target.form, "version": "1", "rule": "5-01", "field": "rom_i_alt",
               "username": "demo-3405", "code": "3405", "edit_id": "1",
-              "name": "swagger-ui.css", "region": "3401"}
+              "name": "swagger-ui.css", "region": "3401", "figure": KEY_FIGURE}
+    if path.startswith("/keyfigures/"):
+        values["region"] = target.unit  # a unit's own key figures: the target's
     return re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
 
 

@@ -40,6 +40,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_auth", "router"),
     # Before the portal: /portal/{year}/{unit}/controls would otherwise match /portal/{year}/{form}/{unit}.
     ("kostra.web.routes_portal_controls", "router"),
+    ("kostra.web.routes_keyfigures", "router"),  # before the portal too: /portal/{year}/{unit}/keyfigures
     ("kostra.web.routes_portal", "router"),
     ("kostra.web.api_portal", "router"),
     ("kostra.web.api_check", "router"),
