@@ -25,10 +25,8 @@ _LINEAGE = ["value_text", "status", "version", "receipt_id", "submitted_at", "ed
 def _changed_cells(new: PublishedTable, old: PublishedTable) -> pl.DataFrame:
     keys = [d.name for d in new.dimensions]
     joined = new.frame.join(old.frame, on=keys, how="full", suffix="_old", coalesce=True)
-    differs = (pl.col("symbol") != pl.col("symbol_old")) | (pl.col("value") != pl.col("value_old")) | (
-        pl.col("value").is_null() != pl.col("value_old").is_null()) | pl.col("symbol").is_null() | pl.col(
-        "symbol_old").is_null()
-    return joined.filter(differs.fill_null(True))
+    differs = pl.col("symbol").ne_missing(pl.col("symbol_old")) | pl.col("value").ne_missing(pl.col("value_old"))
+    return joined.filter(differs)
 
 
 def _reason(row: dict[str, object]) -> str:
@@ -48,8 +46,8 @@ def _unit_changes(form: str, fields: list[str], before: pl.DataFrame, after: pl.
         return frame.filter((pl.col("form_id") == form) & pl.col("field_id").is_in(fields)
                             & pl.col("row_key").is_null()).select("unit_code", "field_id", *_LINEAGE)
     joined = pick(after).join(pick(before), on=["unit_code", "field_id"], how="full", suffix="_old", coalesce=True)
-    changed = joined.filter(((pl.col("value_text") != pl.col("value_text_old"))
-                             | (pl.col("status") != pl.col("status_old"))).fill_null(True))
+    changed = joined.filter(pl.col("value_text").ne_missing(pl.col("value_text_old"))
+                            | pl.col("status").ne_missing(pl.col("status_old")))
     reasons = [f"{r['unit_code']} {r['field_id']}: {_reason(r)}" for r in changed.iter_rows(named=True)]
     return changed.select("unit_code", pl.col("field_id").alias("field")).with_columns(
         pl.Series("why", reasons, dtype=pl.String))
