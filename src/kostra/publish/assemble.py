@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -82,11 +83,11 @@ def unit_regions(session: Session) -> dict[str, str]:
 
 
 def build_tables(session: Session, snapshot: pl.DataFrame, year: int, *, status: str,
-                 only: list[str] | None = None) -> dict[str, Built]:
+                 only: list[str] | None = None, tables_root: Path | None = None) -> dict[str, Built]:
     """Every table of the year (or ``only`` these), suppressed and audited; raises ReleaseRefused."""
     from kostra.publish.definitions import catalog_of
 
-    definitions = table_definitions(year)
+    definitions = table_definitions(year, tables_root)
     if only is not None:
         definitions = {name: definitions[name] for name in only}
     catalog = catalog_of(year)

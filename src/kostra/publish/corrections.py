@@ -9,7 +9,6 @@ from dataclasses import replace
 import polars as pl
 
 from kostra.publish.assemble import Built
-from kostra.publish.definitions import field_codes, table_definitions
 from kostra.publish.model import PublishedTable, ValueStatus
 
 __all__ = ["SCHEMA", "corrections_frame", "revise"]
@@ -68,17 +67,15 @@ def _explain(cells: pl.DataFrame, built: Built, units: pl.DataFrame, total: str)
 def corrections_frame(built: dict[str, Built], before: dict[str, PublishedTable], previous_values: pl.DataFrame,
                       values: pl.DataFrame) -> pl.DataFrame:
     """One row per changed cell of every table the two releases share (new tables are not corrections)."""
-    definitions = table_definitions(next(iter(built.values())).table.year) if built else {}
     parts = []
     for name, item in sorted(built.items()):
-        if name not in before or name not in definitions:
+        if name not in before:
             continue
-        table = definitions[name]
         cells = _changed_cells(item.table, before[name])
         if not cells.height:
             continue
-        units = _unit_changes(table.model.source.form, field_codes(table), previous_values, values)  # type: ignore[union-attr]
-        total = item.table.dimension(built[name].fields).codes[0]
+        total, *fields = item.table.dimension(item.fields).codes
+        units = _unit_changes(item.table.meta["form"], fields, previous_values, values)
         keys = [d.name for d in item.table.dimensions]
         parts.append(pl.DataFrame({
             "table_id": [name] * cells.height,
