@@ -29,7 +29,8 @@ CELLS = [(10.25, ""), (4.0, ""), (6.25, ""),
 def _table() -> PublishedTable:
     dims = (
         Dimension("region", {"nb": "Region", "en": "Region"}, REGIONS,
-                  {"EAK": {"nb": "Landet", "en": "Norway"}, "3401": {"nb": "3401 Kongsvinger", "en": "3401 Kongsvinger"},
+                  {"EAK": {"nb": "Landet", "en": "Norway"},
+                   "3401": {"nb": "3401 Kongsvinger", "en": "3401 Kongsvinger"},
                    "3403": {"nb": "3403 Hamar", "en": "3403 Hamar"}}, "geo"),
         Dimension("statistikkvariabel", {"nb": "Statistikkvariabel", "en": "Contents"}, CONTENTS,
                   {"T": {"nb": "I alt", "en": "Total"}, "A": {"nb": "Demens", "en": "Dementia"},
