@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("kostra.cli.accounts", "accounts"),
     "estimate": ("kostra.cli.estimate", "estimate"),
     "keyfigures": ("kostra.cli.keyfigures", "keyfigures"),
+    "publish": ("kostra.cli.publish", "publish"),
+    "deliver": ("kostra.cli.publish", "deliver"),
 }
 
 
