@@ -101,7 +101,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 # Each area of the site keeps its texts beside its routes (same shape as MESSAGES); merged here so
 # templates look every key up in one place. A key defined twice is a bug, caught by a test.
 AREA_TEXTS = ("kostra.web.i18n_office", "kostra.web.i18n_controls", "kostra.web.i18n_followup",
-              "kostra.web.i18n_admin", "kostra.web.i18n_errors", "kostra.web.i18n_accounts")
+              "kostra.web.i18n_admin", "kostra.web.i18n_errors", "kostra.web.i18n_accounts",
+              "kostra.web.i18n_statbank")
 
 
 def _merge_area_texts() -> None:
