@@ -33,6 +33,7 @@ __all__ = [
     "ControlResult",
     "ControlRun",
     "DatasetSnapshot",
+    "Delivery",
     "Draft",
     "Edit",
     "LoginFailure",
@@ -41,6 +42,8 @@ __all__ = [
     "PopulationCount",
     "ReferenceLoad",
     "Region",
+    "Release",
+    "ReleaseTable",
     "RegionMembership",
     "RegisterValue",
     "Submission",
@@ -418,5 +421,63 @@ class DatasetSnapshot(Base):
     rows: Mapped[int] = mapped_column(Integer)
     as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     approved_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Release(Base):
+    """A publication of a year's tables (``kostra publish``): preliminary, final or a correction.
+
+    Built from one frozen snapshot; never updated or deleted. ``sha256`` covers every table file and the
+    corrections log; ``previous_id`` is the release it follows (the corrections log compares against it).
+    """
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("dataset_snapshots.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"), nullable=True)
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    tables: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class ReleaseTable(Base):
+    """One table of a release: its Parquet file (hash), metadata as published, and the suppression audit."""
+
+    __tablename__ = "release_tables"
+    __table_args__ = (UniqueConstraint("release_id", "table_id", name="uq_release_tables_table"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    table_id: Mapped[str] = mapped_column(String(80))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    cells: Mapped[int] = mapped_column(Integer)
+    suppressed: Mapped[int] = mapped_column(Integer)
+    metadata_json: Mapped[str] = mapped_column(Text)
+    audit_json: Mapped[str] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """A package of unit-level values sent to a recipient (``kostra deliver``): what, to whom, when, which
+    snapshot. Never updated or deleted."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    recipient: Mapped[str] = mapped_column(String(120))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("dataset_snapshots.id"))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    fields_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
