@@ -128,7 +128,7 @@ def test_the_cell_limit(client: TestClient) -> None:
 def test_csv_has_null_and_the_symbol(client: TestClient) -> None:
     answer = client.get(f"{DATA}?valueCodes[Region]=3401&valueCodes[ContentsCode]=BHG&outputFormat=csv")
     assert answer.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8"))))
     assert [(r["Tid"], r["value"], r["symbol"]) for r in rows] == [
         ("2022", "91.5", ""), ("2023", "92.0", ""), ("2024", "92.4", ""), ("2025", "", ":")]
 
@@ -141,7 +141,9 @@ def test_px_is_read_back_by_pyaxis(client: TestClient, tmp_path: Path) -> None:
     path = tmp_path / "KS001.px"
     path.write_bytes(answer.content)
     frame = pyaxis.parse(uri=str(path), encoding="utf-8")["DATA"]
-    assert list(frame["DATA"]) == ["92.4", '":"', "93.2", "93.5"]
+    # PX writes symbols as dot codes: ":" is '"..."' (DATASYMBOL3 says it shows as ":").
+    assert list(frame["DATA"]) == ["92.4", '"..."', "93.2", "93.5"]
+    assert 'DATASYMBOL3=":"' in answer.text
     assert list(frame["Region"]) == ["Kongsvinger", "Kongsvinger", "Landet", "Landet"]
 
 
@@ -150,10 +152,10 @@ def test_xlsx_is_read_back_by_openpyxl(client: TestClient) -> None:
 
     answer = client.get(f"{DATA}?valueCodes[Region]=3401&valueCodes[ContentsCode]=BHG&outputFormat=xlsx")
     assert 'filename="KS001.xlsx"' in answer.headers["content-disposition"]
-    sheet = load_workbook(io.BytesIO(answer.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    value, symbol = rows[0].index("value"), rows[0].index("symbol")
-    assert [(r[value], r[symbol]) for r in rows[1:]] == [(91.5, None), (92.0, None), (92.4, None), (None, ":")]
+    sheet = load_workbook(io.BytesIO(answer.content))["data"]
+    rows = list(sheet.iter_rows(values_only=True))  # the title, the header, then one row per cell
+    value, symbol = rows[1].index("value"), rows[1].index("symbol")
+    assert [(r[value], r[symbol]) for r in rows[2:]] == [(91.5, None), (92.0, None), (92.4, None), (None, ":")]
 
 
 def test_no_release_no_tables(app_client: TestClient) -> None:

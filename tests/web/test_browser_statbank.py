@@ -54,9 +54,9 @@ def test_choose_view_and_download(browser: Any, base_url: str, errors: BrowserEr
         page.click("#downloads a:text-is('CSV')")
     saved = tmp_path / "KS001.csv"
     download_info.value.save_as(saved)
-    lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Region;Region;ContentsCode;Statistikkvariabel;Tid;År;value;symbol")
-    assert lines[2] == "3401;Kongsvinger;BHG;Andel barn 1–5 år med barnehageplass;2025;2025;;:;preliminary"
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Region,Region_label,ContentsCode,ContentsCode_label,Tid,Tid_label,value,symbol,status"
+    assert lines[2] == "3401,Kongsvinger,BHG,Andel barn 1–5 år med barnehageplass,2025,2025,,:,preliminary"
     assert errors.seen == []
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from kostra.web.i18n_types import Lang
-from kostra.web.statbank_formats import FORMATS, Selection, metadata, to_csv, to_jsonstat, to_px, to_xlsx
+from kostra.web.statbank_formats import FORMATS, Selection, metadata, write
 from kostra.web.statbank_query import (
     QueryError,
     language_of,
@@ -96,14 +96,12 @@ async def table_metadata(request: Request, table_id: str, lang: str = "no") -> R
 
 def answer(selection: Selection, lang: Lang, chosen: str) -> Response:
     """The selection in ``chosen`` format, downloadable under the table's id."""
-    media, suffix = FORMATS[chosen]
-    if chosen == "json-stat2":
-        body = json.dumps(to_jsonstat(selection, lang), ensure_ascii=False).encode("utf-8")
-        return Response(body, media_type=media)
-    writer = {"csv": to_csv, "px": to_px, "xlsx": to_xlsx}[chosen]
-    name = f"{selection.table.id}.{suffix}"
-    return Response(writer(selection, lang), media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    suffix, media = FORMATS[chosen]
+    body = write(selection, lang, chosen)
+    if isinstance(body, dict):
+        return Response(json.dumps(body, ensure_ascii=False).encode("utf-8"), media_type=media)
+    name = f"{selection.table.id}{suffix}"
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/tables/{table_id}/data", summary="Data: valueCodes[Var]=codes or expressions, outputFormat")

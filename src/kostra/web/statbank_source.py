@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from kostra.web.i18n_types import Lang
 
@@ -89,6 +89,7 @@ class StatTable:
     unit: dict[Lang, str] = field(default_factory=lambda: {"nb": "", "en": ""})
     decimals: int = 0
     source: str = "Statistisk sentralbyrå (KOSTRA)"
+    description: dict[str, str] = field(default_factory=lambda: {"nb": "", "en": ""})
 
     def text(self, lang: Lang) -> str:
         return self.title.get(lang) or self.title.get("nb") or self.id
@@ -130,9 +131,12 @@ class MemorySource:
         return self._tables.get(table_id)
 
 
-def source_of(app_state: object) -> StatbankSource:
-    """The app's source: ``app.state.statbank`` when set, otherwise the published releases in the database."""
+def source_of(app_state: Any) -> StatbankSource:
+    """The app's source: ``app.state.statbank`` when set, otherwise (made once) the published releases."""
     found = getattr(app_state, "statbank", None)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    return MemorySource()
+    if found is None:
+        from kostra.web.statbank_releases import ReleaseSource
+
+        found = ReleaseSource(app_state.sessions, app_state.settings.home)
+        app_state.statbank = found
+    return found  # type: ignore[no-any-return]
