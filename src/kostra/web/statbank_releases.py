@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.orm import Session
 
-from kostra.publish import PublishedTable, release_table, release_tables, releases
 from kostra.publish import Dimension as PublishedDimension
+from kostra.publish import PublishedTable, release_table, release_tables, releases
 from kostra.web.i18n_types import Lang
 from kostra.web.statbank_source import Cell, Dimension, MemorySource, ReleaseInfo, StatTable, Value
 
