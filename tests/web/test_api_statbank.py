@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.factories import TEST_BASE_URL
 from tests.web.statbank_tables import statbank_source
 
@@ -162,3 +164,19 @@ def test_no_release_no_tables(app_client: TestClient) -> None:
     """An app whose database holds no published release shows nothing, and says so in the API's shape."""
     assert app_client.get("/api/v2/tables").json()["tables"] == []
     _error(app_client.get("/api/v2/tables/KS001/metadata"), 404, "KS001")
+
+_PIECES = st.sampled_from(["*", "top(", "bottom(", "from(", "range(", ")", ",", "2", "3401", "EAK", "x", "%", "[", " "])
+_VALUE = st.one_of(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
+                   st.lists(_PIECES, max_size=6).map("".join))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(variable=st.sampled_from(["Region", "Tid", "ContentsCode", "tid", "Nope", ""]), value=_VALUE,
+       fmt=st.sampled_from(["json-stat2", "csv", "px", "xlsx", "html", ""]))
+def test_any_query_gets_an_answer_or_a_clear_error(client: TestClient, variable: str, value: str, fmt: str) -> None:
+    answer = client.get(DATA, params={f"valueCodes[{variable}]": value, "outputFormat": fmt,
+                                      "valueCodes[Region]": "3401"} if variable != "Region" else
+                        {"valueCodes[Region]": value, "outputFormat": fmt})
+    assert answer.status_code in {200, 400}, (variable, value, fmt, answer.text[:300])
+    if answer.status_code == 400:
+        assert answer.json()["ok"] is False and answer.json()["error"]

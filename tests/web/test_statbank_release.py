@@ -6,6 +6,7 @@ release stored, and nothing that is not in a release.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,4 +79,7 @@ def test_pages_show_the_release(world: dict[str, Any]) -> None:
     assert page.status_code == 200 and "Foreløpige tall" in page.text
     profile = client.get("/profile/2025/3401")
     assert profile.status_code == 200 and "Kongsvinger" in profile.text
+    # The release's tables hold the county as EKA34 (its municipalities): the profile compares with that.
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', profile.text)
+    assert len(rows) >= 4 and "Kongsvinger" in rows[0] and "7" in rows[1] and "Innlandet" in rows[2], rows[:4]
     assert '<svg class="chart chart-line"' in profile.text

@@ -50,15 +50,18 @@ class Profile(BaseModel):
     figures: list[Figure]
 
 
-def comparisons(year: int, code: str) -> list[str]:
-    """The region and what its profile compares it with, in that order (codes of ``year``'s structure)."""
+def comparisons(year: int, code: str) -> list[tuple[str, ...]]:
+    """The region and what its profile compares it with, in that order: each a choice of codes, the first a
+    table holds is shown (a county is ``34`` in some tables and ``EKA34``, its municipalities, in others)."""
     info = region(year, code)
     if info.level == "bydel":
-        return [code, "EAB", "0301", "EAK"]
-    parents = aggregates_of(year, code)
-    by_level = {region(year, p).level: p for p in parents}
-    ordered = [by_level.get("kostragruppe"), by_level.get("fylke"), "EAK" if "EAK" in parents else None]
-    return [code, *[p for p in ordered if p]]
+        return [(code,), ("EAB",), ("0301",), ("EAK",)]
+    by_level: dict[str, list[str]] = {}
+    for parent in aggregates_of(year, code):
+        by_level.setdefault(region(year, parent).level, []).append(parent)
+    group = tuple(by_level.get("kostragruppe", []))
+    county = tuple(by_level.get("fylke", [])) + tuple(p for p in by_level.get("aggregate", []) if p.startswith("EKA"))
+    return [c for c in [(code,), group, county, ("EAK",)] if c]
 
 
 def _dims(table: StatTable) -> tuple[Dimension | None, Dimension | None, list[Dimension]]:
@@ -87,11 +90,12 @@ def _figure(table: StatTable, axes: tuple[Dimension, Dimension, list[Dimension]]
                   chart=str(chart))
 
 
-def _figures(table: StatTable, codes: list[str], year: int, lang: Lang) -> list[Figure]:
+def _figures(table: StatTable, codes: list[tuple[str, ...]], year: int, lang: Lang) -> list[Figure]:
     geo, time, others = _dims(table)
-    if geo is None or time is None or codes[0] not in geo.codes():
+    if geo is None or time is None or codes[0][0] not in geo.codes():
         return []
-    regions = [c for c in codes if c in geo.codes()]
+    held = set(geo.codes())
+    regions = [next(c for c in choice if c in held) for choice in codes if any(c in held for c in choice)]
     years = [c for c in time.codes() if c <= str(year)]
     return [_figure(table, (geo, time, others), combo, regions, years, lang)
             for combo in itertools.product(*[d.values for d in others])]

@@ -78,16 +78,18 @@ def published_of(table: StatTable, codes: Sequence[Sequence[str]], description: 
                           "symbol": [c.symbol or "" for c in cells]},
                          schema={**{d.code: pl.String for d in table.dimensions}, "value": pl.Float64,
                                  "status": pl.String, "symbol": pl.String})
-    dims = tuple(PublishedDimension(d.code, dict(d.label), tuple(chosen),
-                                    {v.code: dict(v.label) for v in d.values if v.code in set(chosen)}, d.role)
-                 for d, chosen in zip(table.dimensions, codes, strict=True))
+    dims = []
+    for dim, chosen in zip(table.dimensions, codes, strict=True):
+        labels = {v.code: v.label for v in dim.values}
+        dims.append(PublishedDimension(dim.code, dict(dim.label), tuple(chosen),
+                                       {c: dict(labels[c]) for c in chosen}, dim.role))
     from datetime import datetime
 
     released = datetime.fromisoformat(table.release.published_at) if table.release.published_at else None
     release_id = int(table.release.release_id) if table.release.release_id.isdigit() else None
     return PublishedTable(id=table.id, title=dict(table.title), description=description or {"nb": "", "en": ""},
-                          unit=dict(table.unit), decimals=table.decimals, year=table.release.year, dimensions=dims,
-                          frame=frame, release_id=release_id, release_kind=table.release.kind,
+                          unit=dict(table.unit), decimals=table.decimals, year=table.release.year,
+                          dimensions=tuple(dims), frame=frame, release_id=release_id, release_kind=table.release.kind,
                           released_at=released, source={"nb": table.source, "en": table.source})
 
 
