@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("kostra.cli.users", "users"),
     "units": ("kostra.cli.units", "units"),
     "accounts": ("kostra.cli.accounts", "accounts"),
+    "publish": ("kostra.cli.publish", "publish"),
+    "deliver": ("kostra.cli.publish", "deliver"),
 }
 
 

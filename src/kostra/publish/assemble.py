@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -18,7 +19,7 @@ from kostra.publish.model import Dimension, PublishedTable
 from kostra.publish.protect import protect
 from kostra.store.models import Unit
 
-__all__ = ["Built", "TOTAL_LABEL", "build_tables"]
+__all__ = ["TOTAL_LABEL", "Built", "build_tables"]
 
 TOTAL_LABEL = {"nb": "I alt", "en": "Total"}
 
@@ -61,7 +62,8 @@ def _one(table: DefinedTable, snapshot: pl.DataFrame, year: int,
     time = Dimension("Tid", {"nb": "år", "en": "year"}, (str(year),), {str(year): {"nb": str(year), "en": str(year)}},
                      "time")
     cube = _cube([*dims, time]).join(sums, on=[d.name for d in dims], how="left")
-    return [*dims, time], symbols(cube), units, mapping
+    cells = symbols(cube).with_columns(pl.col("value").round(table.model.source.decimals + 6))  # type: ignore[union-attr]
+    return [*dims, time], cells, units, mapping
 
 
 def _inner(table: DefinedTable, units: pl.DataFrame) -> pl.DataFrame:
@@ -81,11 +83,11 @@ def unit_regions(session: Session) -> dict[str, str]:
 
 
 def build_tables(session: Session, snapshot: pl.DataFrame, year: int, *, status: str,
-                 only: list[str] | None = None) -> dict[str, Built]:
+                 only: list[str] | None = None, tables_root: Path | None = None) -> dict[str, Built]:
     """Every table of the year (or ``only`` these), suppressed and audited; raises ReleaseRefused."""
     from kostra.publish.definitions import catalog_of
 
-    definitions = table_definitions(year)
+    definitions = table_definitions(year, tables_root)
     if only is not None:
         definitions = {name: definitions[name] for name in only}
     catalog = catalog_of(year)
@@ -101,9 +103,10 @@ def build_tables(session: Session, snapshot: pl.DataFrame, year: int, *, status:
         frame = _apply(frame, table, protection[name].suppressed if name in protection else frozenset())
         frame = frame.with_columns(pl.lit(status).alias("status"))
         frame = frame.select(*(d.name for d in dims), "value", "status", "symbol")
-        built[name] = Built(_published(table, dims, frame, year),
-                            protection[name].audit if name in protection else {"rules": None}, units, mapping,
-                            dims[0].name if dims[0].role == "geo" else dims[1].name, table.model.source.fields_dimension)
+        region = next(d.name for d in dims if d.role == "geo")
+        summary = protection[name].audit if name in protection else {"rules": None}
+        built[name] = Built(_published(table, dims, frame, year), summary, units, mapping, region,
+                            fields_dimension(table).name)
     return built
 
 

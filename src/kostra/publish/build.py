@@ -124,9 +124,9 @@ def _counts() -> list[pl.Expr]:
 def symbols(frame: pl.DataFrame) -> pl.DataFrame:
     """``value`` and ``symbol`` from the counts (rows without any unit are ``..``)."""
     n_values = pl.col("n_values").fill_null(0)
-    symbol = (pl.when(n_values == 0).then(
-                  pl.when((pl.col("n_not_applicable").fill_null(0) > 0)
-                          & (pl.col("n_not_applicable") == pl.col("n_units"))).then(pl.lit(".")).otherwise(pl.lit("..")))
+    all_not_applicable = (pl.col("n_not_applicable").fill_null(0) > 0) & (
+        pl.col("n_not_applicable") == pl.col("n_units"))
+    symbol = (pl.when(n_values == 0).then(pl.when(all_not_applicable).then(pl.lit(".")).otherwise(pl.lit("..")))
               .when(pl.col("sum") == 0).then(pl.lit("-"))
               .otherwise(pl.lit("")))
     return frame.with_columns(symbol.alias("symbol")).with_columns(

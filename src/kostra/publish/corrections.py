@@ -9,7 +9,6 @@ from dataclasses import replace
 import polars as pl
 
 from kostra.publish.assemble import Built
-from kostra.publish.definitions import field_codes, table_definitions
 from kostra.publish.model import PublishedTable, ValueStatus
 
 __all__ = ["SCHEMA", "corrections_frame", "revise"]
@@ -25,10 +24,8 @@ _LINEAGE = ["value_text", "status", "version", "receipt_id", "submitted_at", "ed
 def _changed_cells(new: PublishedTable, old: PublishedTable) -> pl.DataFrame:
     keys = [d.name for d in new.dimensions]
     joined = new.frame.join(old.frame, on=keys, how="full", suffix="_old", coalesce=True)
-    differs = (pl.col("symbol") != pl.col("symbol_old")) | (pl.col("value") != pl.col("value_old")) | (
-        pl.col("value").is_null() != pl.col("value_old").is_null()) | pl.col("symbol").is_null() | pl.col(
-        "symbol_old").is_null()
-    return joined.filter(differs.fill_null(True))
+    differs = pl.col("symbol").ne_missing(pl.col("symbol_old")) | pl.col("value").ne_missing(pl.col("value_old"))
+    return joined.filter(differs)
 
 
 def _reason(row: dict[str, object]) -> str:
@@ -48,8 +45,8 @@ def _unit_changes(form: str, fields: list[str], before: pl.DataFrame, after: pl.
         return frame.filter((pl.col("form_id") == form) & pl.col("field_id").is_in(fields)
                             & pl.col("row_key").is_null()).select("unit_code", "field_id", *_LINEAGE)
     joined = pick(after).join(pick(before), on=["unit_code", "field_id"], how="full", suffix="_old", coalesce=True)
-    changed = joined.filter(((pl.col("value_text") != pl.col("value_text_old"))
-                             | (pl.col("status") != pl.col("status_old"))).fill_null(True))
+    changed = joined.filter(pl.col("value_text").ne_missing(pl.col("value_text_old"))
+                            | pl.col("status").ne_missing(pl.col("status_old")))
     reasons = [f"{r['unit_code']} {r['field_id']}: {_reason(r)}" for r in changed.iter_rows(named=True)]
     return changed.select("unit_code", pl.col("field_id").alias("field")).with_columns(
         pl.Series("why", reasons, dtype=pl.String))
@@ -70,17 +67,15 @@ def _explain(cells: pl.DataFrame, built: Built, units: pl.DataFrame, total: str)
 def corrections_frame(built: dict[str, Built], before: dict[str, PublishedTable], previous_values: pl.DataFrame,
                       values: pl.DataFrame) -> pl.DataFrame:
     """One row per changed cell of every table the two releases share (new tables are not corrections)."""
-    definitions = table_definitions(next(iter(built.values())).table.year) if built else {}
     parts = []
     for name, item in sorted(built.items()):
-        if name not in before or name not in definitions:
+        if name not in before:
             continue
-        table = definitions[name]
         cells = _changed_cells(item.table, before[name])
         if not cells.height:
             continue
-        units = _unit_changes(table.model.source.form, field_codes(table), previous_values, values)  # type: ignore[union-attr]
-        total = item.table.dimension(built[name].fields).codes[0]
+        total, *fields = item.table.dimension(item.fields).codes
+        units = _unit_changes(item.table.meta["form"], fields, previous_values, values)
         keys = [d.name for d in item.table.dimensions]
         parts.append(pl.DataFrame({
             "table_id": [name] * cells.height,

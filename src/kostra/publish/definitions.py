@@ -3,6 +3,8 @@ the check that they show only fields whose purpose is "published"."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kostra.catalog.form_models import FieldType, Purpose
 from kostra.catalog.forms import Catalog, load_catalog
 from kostra.catalog.tables import DefinedTable, DimensionModel, load_tables
@@ -17,9 +19,10 @@ class ReleaseRefused(KostraError):
     """A release that must not be made (a field not for publication, a failed audit …); nothing is published."""
 
 
-def table_definitions(year: int) -> dict[str, DefinedTable]:
-    """The year's published tables (definitions naming a ``source``), by id."""
-    return {name: table for name, table in load_tables(year).items() if table.model.source is not None}
+def table_definitions(year: int, root: Path | None = None) -> dict[str, DefinedTable]:
+    """The year's published tables (definitions naming a ``source``), by id; ``root`` instead of the package's
+    ``definitions/`` (a folder with ``<year>/tables/``)."""
+    return {name: table for name, table in load_tables(year, root).items() if table.model.source is not None}
 
 
 def fields_dimension(table: DefinedTable) -> DimensionModel:

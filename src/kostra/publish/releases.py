@@ -75,14 +75,28 @@ def _snapshot(session: Session, home: Path, year: int, kind: ReleaseKind, actor:
 
 
 def make_release(session: Session, home: Path, year: int, kind: str, *, actor: str, as_of: date | None = None,
-                 snapshot: str | None = None) -> Release:
+                 snapshot: str | None = None, tables_root: Path | None = None) -> Release:
     """Freeze a snapshot (or use ``snapshot``, a label), build every table, suppress and audit, and store the
-    release. Raises ReleaseRefused with the reason (nothing is stored then), UsageError for a bad kind."""
+    release. Raises ReleaseRefused with the reason (nothing is stored then), UsageError for a bad kind.
+    ``tables_root``: table definitions from this folder (``<year>/tables/``) instead of the package's."""
     chosen, previous = _check_kind(session, year, kind)
-    frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
+    before_files = set((home / "snapshots" / str(year)).glob("*.parquet"))
+    try:
+        with session.begin_nested():  # a refusal leaves neither the snapshot nor the release behind
+            frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
+            return _build_and_store(session, home, year, chosen, frozen, previous, actor, tables_root)
+    except BaseException:
+        for path in set((home / "snapshots" / str(year)).glob("*.parquet")) - before_files:
+            path.chmod(0o644)
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _build_and_store(session: Session, home: Path, year: int, chosen: ReleaseKind, frozen: DatasetSnapshot,
+                     previous: Release | None, actor: str, tables_root: Path | None) -> Release:
     values = read_snapshot(session, home, year, frozen.label)
     status = ValueStatus.PRELIMINARY if chosen is ReleaseKind.PRELIMINARY else ValueStatus.FINAL
-    built = build_tables(session, values, year, status=status.value)
+    built = build_tables(session, values, year, status=status.value, tables_root=tables_root)
     log = pl.DataFrame()
     if previous is not None:
         before = {name: release_table(session, home, previous.id, name) for name in _table_ids(session, previous.id)}

@@ -22,7 +22,7 @@ def _dimension(table: PublishedTable, index: int, lang: str) -> dict[str, Any]:
 
 
 def to_jsonstat(table: PublishedTable, lang: str = "nb", *, values: bool = True) -> dict[str, Any]:
-    """The table as a JSON-stat 2.0 dataset; ``values=False`` gives the metadata only (PxWeb's /metadata)."""
+    """The table as a JSON-stat 2.0 dataset; ``values=False`` gives the metadata only (``value`` empty)."""
     check_lang(lang)
     names = table.dimension_names
     roles: dict[str, list[str]] = {}
@@ -43,6 +43,8 @@ def to_jsonstat(table: PublishedTable, lang: str = "nb", *, values: bool = True)
         status = {str(i): s for i, s in enumerate(table.frame["symbol"].to_list()) if s}
         if status:
             data["status"] = status
+    else:
+        data["value"] = []  # the metadata only (PxWeb's /metadata): the standard requires the member
     data["extension"] = {"kostra": {"table": table.id, "release": table.release_id, "release_kind": table.release_kind,
                                     **({"value_status": table.frame["status"].to_list()} if values else {})}}
     return data
