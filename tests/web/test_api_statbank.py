@@ -50,7 +50,7 @@ def test_one_table_and_its_metadata(client: TestClient) -> None:
     table = client.get("/api/v2/tables/KS001").json()
     assert table["variableNames"] == ["Region", "Statistikkvariabel", "År"]
     meta = client.get("/api/v2/tables/KS001/metadata", params={"lang": "en"}).json()
-    assert meta["class"] == "dataset" and "value" not in meta
+    assert meta["class"] == "dataset" and meta["value"] == []  # JSON-stat requires the member: empty, no values
     assert meta["id"] == ["Region", "ContentsCode", "Tid"] and meta["size"] == [8, 2, 4]
     assert meta["role"] == {"geo": ["Region"], "metric": ["ContentsCode"], "time": ["Tid"]}
     assert meta["dimension"]["Region"]["category"]["label"]["3401"] == "Kongsvinger"
