@@ -106,6 +106,17 @@ def _followup(session: Session, options: DemoOptions, progress: Progress) -> str
     return followup_step(session, options, progress)
 
 
+def _release(session: Session, options: DemoOptions, progress: Progress) -> str:
+    """The year's preliminary release (what the statbank and the profile pages serve)."""
+    from kostra.publish import make_release, releases
+
+    if any(r.kind == "preliminary" for r in releases(session, options.year)):
+        return "release: the preliminary release exists already"
+    assert options.home is not None
+    release = make_release(session, options.home, options.year, "preliminary", actor="demo")
+    return f"release: preliminary release {release.id}, {release.tables} tables, {release.cells} cells"
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
@@ -117,6 +128,7 @@ STEPS: list[DemoStep] = [
     DemoStep("registers", "Writing register values", _registers),
     DemoStep("controls", "Running every control over the year", _controls),
     DemoStep("followup", "Following up: edits, contacts, approvals, reminders", _followup),
+    DemoStep("release", "Publishing the preliminary release", _release),
 ]
 
 
