@@ -1,8 +1,8 @@
 """One estimation run over a year: every late unit's estimable fields, stored as an ``EstimationRun``.
 
->>> result = estimate_year(session, 2025, actor="statistiker")
->>> [(c.form_id, c.field_name, c.method, c.units) for c in result.counts][:1]
-[('1', 'antall_leger', 'ratio_last_year', 12)]
+>>> result = estimate_year(session, 2025, actor="statistiker", forms=["1"])
+>>> [(c.form_id, c.field_name, c.method, c.units) for c in result.counts][:2]   # on the demo year
+[('1', 'antall_leger', 'ratio_last_year', 27), ('1', 'antall_leger', 'ratio_population', 1)]
 """
 
 from __future__ import annotations
