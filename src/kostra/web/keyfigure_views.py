@@ -268,7 +268,10 @@ def _point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, region
 def _series_rows(session: Session, figure: str, regions: list[str], years: list[int],
                  year: int) -> dict[tuple[str, str, int], dict[str, Any]]:
     """(figure, region, year) → the engine's row of ``figure`` over ``years`` in ``year``'s structure."""
-    frame = series(session, figure, regions, years=years, structure_year=year)
+    try:
+        frame = series(session, figure, regions, years=years, structure_year=year)
+    except KostraError:  # e.g. county-municipality figures have no series yet: shown as `..`
+        return {}
     return {(row["figure"], row["region"], int(row["year"])): row for row in frame.iter_rows(named=True)}
 
 
