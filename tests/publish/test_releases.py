@@ -82,7 +82,7 @@ def test_a_release_is_immutable_and_a_changed_file_is_refused(session: Session, 
     finally:
         path.write_bytes(original)
         path.chmod(0o444)
-    with pytest.raises(ReleaseRefused, match="preliminary release comes first"):
+    with pytest.raises(ReleaseRefused, match="a preliminary release is only the year's first"):
         make_release(session, demo.home, 2025, "preliminary", actor="statistiker")
 
 

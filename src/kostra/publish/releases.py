@@ -54,7 +54,7 @@ def _check_kind(session: Session, year: int, kind: str) -> tuple[ReleaseKind, Re
     kinds = {r.kind for r in made}
     if chosen is ReleaseKind.PRELIMINARY and made:
         raise ReleaseRefused(f"{year} has a {made[-1].kind} release already (release {made[-1].id}); "
-                             "a preliminary release comes first: make a correction instead")
+                             "a preliminary release is only the year's first: make the final release or a correction")
     if chosen is ReleaseKind.FINAL and ReleaseKind.FINAL.value in kinds:
         raise ReleaseRefused(f"{year} has its final release already; make a correction instead")
     if chosen is ReleaseKind.CORRECTION and ReleaseKind.FINAL.value not in kinds:
