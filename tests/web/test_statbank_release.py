@@ -21,7 +21,8 @@ from kostra.settings import Settings
 from kostra.store import create_engine_for
 from kostra.web.app import create_app
 
-OPTIONS = DemoOptions(year=2025, seed=2025, limit_units=4, always_units=("0301", "3401", "030102"))
+OPTIONS = DemoOptions(year=2025, seed=2025, limit_units=4, always_units=("0301", "3401", "030102"),
+                      release=True)  # as `kostra demo` builds it: ending with the preliminary release
 
 
 @pytest.fixture(scope="module")
