@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # (the 10 MiB file cap of the official web service plus the form's other fields).
     max_request_bytes: int = Field(default=1 << 20, ge=1024)
     max_upload_request_bytes: int = Field(default=11 << 20, ge=1024)
+    # The statbank API (kostra.web.api_statbank) refuses a query for more cells than this with a 400.
+    statbank_max_cells: int = Field(default=200_000, ge=1)
 
     @property
     def effective_database_url(self) -> str:

@@ -26,7 +26,8 @@ def _frequency_data(year: int, seed: int = 7) -> pl.DataFrame:
 
 def test_every_table_definition_of_every_year_loads() -> None:
     tables = load_tables(2025)
-    assert set(tables) == {"helse_omsorg_brukere", "helse_omsorg_utgifter"}
+    assert set(tables) == {"helse_omsorg_brukere", "helse_omsorg_utgifter",  # the method examples
+                           "skjema1_legetimer", "skjema5_plasser", "skjema5_plasser_varighet"}  # published tables
     assert tables["helse_omsorg_utgifter"].model.contributor == "orgnr"
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 from tests.factories import add_units_and_users
 
@@ -45,12 +46,18 @@ def seeded_sqlite(folder: Path) -> str:
 
 
 @contextmanager
-def live_server(home: Path, *, startup_timeout: float = 20.0) -> Iterator[str]:
-    """Serve the app on a free port for the duration of the block; yields the base URL."""
+def live_server(home: Path, *, startup_timeout: float = 20.0,
+                prepare: Callable[[FastAPI], None] | None = None) -> Iterator[str]:
+    """Serve the app on a free port for the duration of the block; yields the base URL.
+
+    ``prepare`` may set up the app before it serves (e.g. hand the statbank its published tables).
+    """
     url = seeded_sqlite(home)
     port = free_port()
     app = create_app(Settings(home=home, database_url=url, secret_key="browser-test-secret",
                               base_url=f"http://127.0.0.1:{port}"))
+    if prepare is not None:
+        prepare(app)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

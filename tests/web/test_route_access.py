@@ -23,6 +23,7 @@ from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import PASSWORD, TEST_BASE_URL, R, add_oslo, add_run, add_units_and_users, csrf_of, form5_values
+from tests.web.statbank_tables import statbank_source
 
 from kostra.access import Principal, Role
 from kostra.reporting import submissions
@@ -58,6 +59,15 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/static"): Kind.PUBLIC,
     ("GET", "/static/swagger-ui/{name}"): Kind.PUBLIC,
     ("POST", "/api/v1/check"): Kind.PUBLIC,  # the file control as a service, like SSB's own validator
+    # The statbank: published releases only, for everyone (docs/statbank.md).
+    ("GET", "/api/v2/tables"): Kind.PUBLIC,
+    ("GET", "/api/v2/tables/{table_id}"): Kind.PUBLIC,
+    ("GET", "/api/v2/tables/{table_id}/metadata"): Kind.PUBLIC,
+    ("GET", "/api/v2/tables/{table_id}/data"): Kind.PUBLIC,
+    ("POST", "/api/v2/tables/{table_id}/data"): Kind.PUBLIC,
+    ("GET", "/statbank"): Kind.PUBLIC,
+    ("GET", "/statbank/{table_id}"): Kind.PUBLIC,
+    ("GET", "/profile/{year}/{region_code}"): Kind.PUBLIC,
     ("GET", "/login"): Kind.PUBLIC,
     ("POST", "/login"): Kind.AUTH,
     ("POST", "/logout"): Kind.AUTH,
@@ -109,6 +119,11 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/office/{year}/accounts"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/accounts/{region}"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/accounts/{region}.json"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/releases"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/releases.json"): Kind.OFFICE_READ,
+    ("POST", "/office/{year}/releases"): Kind.OFFICE_WRITE,
+    ("GET", "/office/{year}/deliveries"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/deliveries.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/burden.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/keyfigures"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/keyfigures.json"): Kind.OFFICE_READ,
@@ -196,6 +211,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         add_run(session, [R("5-01", "5", "974600951", fields=[{"form": "5", "id": "3.2", "name": "rom_i_alt"}])])
     engine.dispose()
     app = create_app(Settings(home=home, database_url=url, base_url=TEST_BASE_URL))
+    app.state.statbank = statbank_source()  # one published table, so the statbank routes have one to show
     clients = {role: _client(app, username) for role, username in USERS.items()}
     yield {"app": app, "clients": clients, "url": url}
     app.state.engine.dispose()
@@ -235,7 +251,8 @@ def _fill(path: str, target: Target) -> str:
     values = {"year": str(YEAR), "unit_code": target.unit, "unit": target.unit, "form_id": target.form,
               "form": target.form, "version": "1", "rule": "5-01", "field": "rom_i_alt",
               "username": "demo-3405", "code": "3405", "edit_id": "1",
-              "name": "swagger-ui.css", "region": "3401", "figure": KEY_FIGURE}
+              "name": "swagger-ui.css", "region": "3401", "figure": KEY_FIGURE, "table_id": "KS001",
+              "region_code": "3401"}
     if path.startswith("/keyfigures/"):
         values["region"] = target.unit  # a unit's own key figures: the target's
     return re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)

@@ -18,6 +18,7 @@ __all__ = [
     "Column",
     "Condition",
     "Delivery",
+    "EstimationMethod",
     "FieldDefaults",
     "FieldType",
     "FormField",
@@ -50,6 +51,15 @@ class FieldType(StrEnum):
 
 NUMERIC_TYPES = frozenset({FieldType.INTEGER, FieldType.AMOUNT, FieldType.DECIMAL})
 CHOICE_TYPES = frozenset({FieldType.SINGLE_CHOICE, FieldType.MULTIPLE_CHOICE})
+
+
+class EstimationMethod(StrEnum):
+    """How a field is estimated for a unit that has not reported (docs/estimation.md)."""
+
+    RATIO_POPULATION = "ratio_population"  # ratio model within the KOSTRA group, x = population
+    RATIO_LAST_YEAR = "ratio_last_year"  # ratio model within the KOSTRA group, x = the unit's value last year
+    CARRY_FORWARD = "carry_forward"  # last year's value, as it was (as ``Kostra::ImputeHistory``)
+    NONE = "none"  # never estimated
 
 
 class Purpose(StrEnum):
@@ -124,6 +134,13 @@ class Condition(_Frozen):
             raise ValueError(f"{tests[0]} is only allowed together with field")
         return self
 
+    def reads_answers(self) -> bool:
+        """Whether the condition depends on answers (``field``), not only on the unit (kind, population)."""
+        if self.field is not None:
+            return True
+        nested = [*(self.all or ()), *(self.any or ()), *((self.not_,) if self.not_ is not None else ())]
+        return any(c.reads_answers() for c in nested)
+
     def unit_kinds(self) -> tuple[UnitKind, ...]:
         """The unit kinds of a ``unit_kind`` condition as a tuple."""
         if self.unit_kind is None:
@@ -183,12 +200,32 @@ class FormField(_ValueSpec):
     max_rows: int | None = Field(default=None, ge=1)
     # Why this number gets no default year-over-year checks (HB, thousand error); None: it gets them.
     skip_year_over_year: Text | None = None
+    # How a late unit's value is estimated; None: ratio_last_year for additive numbers, else none.
+    estimation: EstimationMethod | None = None
 
     @model_validator(mode="after")
     def _skip_number(self) -> FormField:
         if self.skip_year_over_year is not None and self.type not in NUMERIC_TYPES:
             raise ValueError(f"skip_year_over_year is only for number fields; {self.name!r} is {self.type.value}")
         return self
+
+    @model_validator(mode="after")
+    def _estimated_number(self) -> FormField:
+        if self.estimation not in (None, EstimationMethod.NONE) and not self.is_additive:
+            raise ValueError(f"estimation: {self.estimation.value} needs an additive number field; "
+                             f"{self.name!r} is {self.type.value} (set additive: true, or estimation: none)")
+        return self
+
+    @property
+    def estimation_method(self) -> EstimationMethod:
+        """How a late unit's value is estimated: the field's ``estimation``, by default ``ratio_last_year``
+        for additive numbers (counts, FTEs, amounts) and ``none`` for everything else (shares, text, choices)
+        and for a field whose ``applies_when`` reads answers (whether it applies to a late unit is not known)."""
+        if self.estimation is not None:
+            return self.estimation
+        if self.is_additive and (self.applies_when is None or not self.applies_when.reads_answers()):
+            return EstimationMethod.RATIO_LAST_YEAR
+        return EstimationMethod.NONE
 
 
 class Section(_Frozen):

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kostra.errors import DefinitionError
 
-__all__ = ["CodeModel", "DefinedTable", "DimensionModel", "RegionModel", "RulesModel", "TableModel",
+__all__ = ["CodeModel", "DefinedTable", "DimensionModel", "RegionModel", "RulesModel", "SourceModel", "TableModel",
            "load_table_file", "load_tables"]
 
 DEFINITIONS_ROOT = Path(__file__).resolve().parent.parent / "definitions"
@@ -93,6 +93,20 @@ class MeasureModel(_Frozen):
     variable: str | None = None  # the count column (frequency; none: each row counts 1) or the value column
 
 
+class SourceModel(_Frozen):
+    """Where a published table's values come from (``kostra.publish``): one form's fields, summed per region.
+
+    The codes of ``fields_dimension`` are the form's field ids; yes/no fields count the units answering yes.
+    ``unit_level: municipality`` sums institutions (form 5) into the municipality they belong to.
+    """
+
+    form: str
+    fields_dimension: str
+    unit_level: Literal["unit", "municipality"] = "unit"
+    unit: TextModel = TextModel(nb="antall", en="number")
+    decimals: int = Field(default=0, ge=0, le=6)
+
+
 class TableModel(_Frozen):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: TextModel
@@ -101,7 +115,8 @@ class TableModel(_Frozen):
     dimensions: list[DimensionModel] = Field(min_length=1)
     measure: MeasureModel
     contributor: str | None = None
-    rules: RulesModel
+    rules: RulesModel | None = None  # none: published without disclosure control (a unit's own figures)
+    source: SourceModel | None = None  # none: a table for ``kostra methods suppress`` only, never released
     meta: dict[str, Any] = {}
 
 
@@ -129,7 +144,14 @@ class DefinedTable:
 
     @property
     def rules(self) -> RulesModel:
+        if self.model.rules is None:
+            raise DefinitionError(f"table {self.name!r} names no disclosure rules", file=str(self.file),
+                                  line=self.line)
         return self.model.rules
+
+    @property
+    def has_rules(self) -> bool:
+        return self.model.rules is not None
 
 
 def _line_of_table(text: str) -> int:
@@ -157,6 +179,11 @@ def _check(model: TableModel, where: str) -> None:
     if len(set(names)) != len(names):
         raise DefinitionError("two dimensions have the same name", file=where)
     magnitude = model.measure.kind == "magnitude"
+    if model.source is not None and model.source.fields_dimension not in names:
+        raise DefinitionError(f"source.fields_dimension {model.source.fields_dimension!r} is not a dimension",
+                              file=where)
+    if model.rules is None:
+        return
     fun = model.rules.fun
     if fun in ("SuppressDominantCells", "SuppressFewContributors") and not magnitude:
         raise DefinitionError(f"rules.fun {fun} needs measure.kind magnitude", file=where)

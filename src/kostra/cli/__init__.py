@@ -39,7 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("kostra.cli.users", "users"),
     "units": ("kostra.cli.units", "units"),
     "accounts": ("kostra.cli.accounts", "accounts"),
+    "estimate": ("kostra.cli.estimate", "estimate"),
     "keyfigures": ("kostra.cli.keyfigures", "keyfigures"),
+    "publish": ("kostra.cli.publish", "publish"),
+    "deliver": ("kostra.cli.publish", "deliver"),
 }
 
 

@@ -46,7 +46,7 @@ def demo(settings: Settings, year: int, seed: int, limit_units: int | None, no_s
     _echo_users()
     timings = StepTimes()
     with _bars() as start_step:
-        summaries = build_demo(settings, DemoOptions(year=year, seed=seed, limit_units=limit_units),
+        summaries = build_demo(settings, DemoOptions(year=year, seed=seed, limit_units=limit_units, release=True),
                                timings.timed(start_step))
     timings.stop()
     for line in summaries:

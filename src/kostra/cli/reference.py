@@ -147,6 +147,35 @@ def load_groups_command(settings: Settings, file: Path, year: int) -> None:
                "approximation).", err=True)
 
 
+@reference_group.command("load-population")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, required=True, help="Year of 1 January the file gives (e.g. 2025).")
+@pass_settings
+def load_population_command(settings: Settings, file: Path, year: int) -> None:
+    """Load the population on 1 January of YEAR (SSB table 07459 as CSV) into the database.
+
+    FILE has the layout of the shipped files: Latin-1, ';', quoted, title lines, then
+    "region";"age";"Persons YEAR Males";"Persons YEAR Females" with labels like "K-3101 Halden" and every
+    municipality of YEAR at every age 0–105. Key figures and estimates of YEAR then use it instead of a
+    stand-in. A bad file (wrong layout, unknown region, a count that is not a number) is refused with its
+    line and field, and nothing stored changes.
+    """
+    from sqlalchemy.orm import Session
+
+    from kostra.reference.population_load import check_population_file, load_population
+
+    check_population_file(file, year)  # a bad file is refused before the database is touched
+    engine = _database(settings, create=True)
+    try:
+        with Session(engine) as session:
+            rows = load_population(session, year, file)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Loaded the population on 1 January {year} from {file.name}: {rows} rows "
+               f"({rows // 212} municipalities).", err=True)
+
+
 def _grouping(settings: Settings, year: int) -> KostraGrouping:
     """The grouping in force for ``year``: from the database when there is one, else the approximation."""
     from sqlalchemy.orm import Session

@@ -19,7 +19,8 @@ COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "row_key": (pl.String(), "table cells: the key column's value (definition `key:`), else the 1-based "
                              "position; null for scalar fields"),
     "row_number": (pl.Int32(), "table cells: 1-based position in the version the value comes from"),
-    "status": (pl.String(), "reported, edited, nil, not_applicable, missing, prefilled_unconfirmed, estimated"),
+    "status": (pl.String(), "reported, edited, nil, not_applicable, missing, prefilled_unconfirmed, estimated "
+                          "(only with include_estimates; never a unit's own figure)"),
     "value_text": (pl.String(), "the value exactly, as text (0.94 stays 0.94; yes/no as true/false; "
                                 "multiple choices comma-joined); null when there is no value"),
     "value_number": (pl.Float64(), "the value as a number, for numeric fields (for computing; value_text is exact)"),
@@ -41,6 +42,8 @@ COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "edited_by": (pl.String(), "who made the edit"),
     "edited_at": (_UTC, "when (UTC)"),
     "edit_version": (pl.Int32(), "the submission version the edit was made against"),
+    "estimate_id": (pl.Int64(), "status estimated: the estimate (table estimates) behind the value"),
+    "estimate_method": (pl.String(), "status estimated: ratio_population, ratio_last_year or carry_forward"),
 }
 
 SCHEMA: dict[str, pl.DataType] = {name: dtype for name, (dtype, _) in COLUMNS.items()}

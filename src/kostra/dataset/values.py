@@ -26,6 +26,7 @@ from kostra.catalog.validation import condition_holds
 from kostra.dataset.cache import cached, fingerprint
 from kostra.dataset.columns import SCHEMA
 from kostra.dataset.edits import edit_key, row_key_of
+from kostra.dataset.estimates import with_estimates
 from kostra.dataset.records import FormRecord, end_of_day, submitted_forms
 from kostra.dataset.status import ValueStatus
 from kostra.dataset.text import value_text
@@ -216,6 +217,7 @@ class _Builder:
             pl.when(numeric).then(pl.col("value_text").cast(pl.Float64, strict=False)).alias("value_number"),
             pl.when(pl.col("field_type") == FieldType.YES_NO.value).then(pl.col("value_text") == "true")
             .alias("value_bool"),
+            pl.lit(None, dtype=pl.Int64).alias("estimate_id"), pl.lit(None, dtype=pl.String).alias("estimate_method"),
         ).select(list(SCHEMA))
 
     def _records_frame(self) -> pl.DataFrame:
@@ -274,7 +276,7 @@ def _unconfirmed_prefill(form: Form, draft: Draft | None) -> dict[str, Any]:
 def year_values(session: Session, year: int, *, as_of: date | None = None, approved_only: bool = False,
                 forms: Iterable[str] | None = None, units: Iterable[str] | None = None,
                 expected: bool = True, definitions_year: int | None = None,
-                cache_dir: Path | None = None) -> pl.DataFrame:
+                cache_dir: Path | None = None, include_estimates: bool = False) -> pl.DataFrame:
     """Every value of ``year`` in long form (columns: :data:`kostra.dataset.columns.COLUMNS`).
 
     ``as_of``: what was known at the end of that day (submissions, edits and approvals made later do not
@@ -284,6 +286,9 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
     another year's form definitions (a year without its own). With ``cache_dir`` the whole year's frame (no
     filters) is kept there as Parquet under a fingerprint of everything it is built from
     (:mod:`kostra.dataset.cache`), so a new process reads it instead of rebuilding it while nothing changed.
+    ``include_estimates`` fills the cells of late units from the newest estimation run (status ``estimated``,
+    ``estimate_id``, ``estimate_method``; :mod:`kostra.dataset.estimates`): for aggregates only, never a
+    unit's own figure. Off by default.
 
     >>> frame = year_values(session, 2025, forms=["5"], units=["974600951"])
     >>> frame.filter(pl.col("field_name") == "plasser_i_alt")["value_text"].to_list()
@@ -293,9 +298,13 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
     unit_codes = None if units is None else list(units)
     if cache_dir is not None and form_ids is None and unit_codes is None and as_of is None and not approved_only:
         key = fingerprint(session, year, definitions_year or year, expected)
-        return cached(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", key,
-                      lambda: _year_values(session, year, None, False, None, None, expected, definitions_year))
-    return _year_values(session, year, as_of, approved_only, form_ids, unit_codes, expected, definitions_year)
+        frame = cached(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", key,
+                       lambda: _year_values(session, year, None, False, None, None, expected, definitions_year))
+    else:
+        frame = _year_values(session, year, as_of, approved_only, form_ids, unit_codes, expected, definitions_year)
+    if include_estimates and expected and not approved_only:  # laid on top: the cache holds no estimates
+        frame = with_estimates(session, frame, year, as_of, form_ids)
+    return frame
 
 
 def _year_values(session: Session, year: int, as_of: date | None, approved_only: bool, form_ids: list[str] | None,

@@ -37,6 +37,7 @@ class DemoOptions:
     limit_units: int | None = None
     always_units: tuple[str, ...] = ("0301", "3401", "030102")
     home: Path | None = None
+    release: bool = False  # also publish the year's preliminary release (the statbank's data)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,17 @@ def _followup(session: Session, options: DemoOptions, progress: Progress) -> str
     return followup_step(session, options, progress)
 
 
+def _release(session: Session, options: DemoOptions, progress: Progress) -> str:
+    """The year's preliminary release (what the statbank and the profile pages serve)."""
+    from kostra.publish import make_release, releases
+
+    if any(r.kind == "preliminary" for r in releases(session, options.year)):
+        return "release: the preliminary release exists already"
+    assert options.home is not None
+    release = make_release(session, options.home, options.year, "preliminary", actor="demo")
+    return f"release: preliminary release {release.id}, {release.tables} tables, {release.cells} cells"
+
+
 STEPS: list[DemoStep] = [
     DemoStep("reference", "Loading reference data", _load_reference),
     DemoStep("units", "Creating units and demo users", _units),
@@ -118,6 +130,8 @@ STEPS: list[DemoStep] = [
     DemoStep("controls", "Running every control over the year", _controls),
     DemoStep("followup", "Following up: edits, contacts, approvals, reminders", _followup),
 ]
+# `kostra demo` ends with this step; build_demo runs it only when asked (tests build years without a release).
+RELEASE_STEP = DemoStep("release", "Publishing the preliminary release", _release)
 
 
 def build_demo(settings: Settings, options: DemoOptions,
@@ -135,7 +149,7 @@ def build_demo(settings: Settings, options: DemoOptions,
     summaries: list[str] = []
     try:
         sessions = session_factory(engine)
-        for step in STEPS:
+        for step in [*STEPS, RELEASE_STEP] if options.release else STEPS:
             progress = start_step(step) if start_step else _silent
             with sessions() as session:
                 summaries.append(step.run(session, options, progress))

@@ -10,6 +10,8 @@ become the arguments of the GaussSuppression function the definition names.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
 from kostra.catalog.tables import DefinedTable, DimensionModel
@@ -31,7 +33,7 @@ def _links(dim: DimensionModel, year: int) -> list[Link]:
 def spec_of_definition(table: DefinedTable, year: int) -> SuppressionSpec:
     """The GaussSuppression arguments a table definition stands for."""
     model = table.model
-    rules = model.rules
+    rules = table.rules  # a DefinitionError when the table names none
     magnitude = model.measure.kind == "magnitude"
     return SuppressionSpec(
         fun=Fun(rules.fun),
@@ -45,6 +47,10 @@ def spec_of_definition(table: DefinedTable, year: int) -> SuppressionSpec:
     )
 
 
-def suppress_defined(table: DefinedTable, data: pl.DataFrame, *, year: int, source: str = "data") -> SuppressionResult:
-    """Suppress ``data`` (one row per inner cell or contribution, codes as text) as ``table`` defines."""
-    return suppress(data, spec_of_definition(table, year), source=f"{source} (table {table.name})")
+def suppress_defined(table: DefinedTable, data: pl.DataFrame, *, year: int, source: str = "data",
+                     forced: Collection[tuple[str, ...]] = ()) -> SuppressionResult:
+    """Suppress ``data`` (one row per inner cell or contribution, codes as text) as ``table`` defines.
+
+    ``forced``: cells (codes in dimension order) to treat as primary, e.g. cells suppressed in a linked table.
+    """
+    return suppress(data, spec_of_definition(table, year), source=f"{source} (table {table.name})", forced=forced)

@@ -7,7 +7,7 @@ columns, with ``primary`` and ``suppressed``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -214,11 +214,18 @@ def _contributions(spec: SuppressionSpec, table: Table, rules: list[PrimaryRule]
     return contributions(x_micro, values, contributor, depth)
 
 
+def _forced_mask(table: Table, forced: set[tuple[str, ...]]) -> np.ndarray:
+    return np.array([tuple(cell) in forced for cell in table.model.cells], dtype=bool)
+
+
 def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data",
-             progress: Callable[[int, int], None] | None = None) -> SuppressionResult:
+             progress: Callable[[int, int], None] | None = None,
+             forced: Collection[tuple[str, ...]] = ()) -> SuppressionResult:
     """Primary and secondary suppression of the table ``spec`` describes; raises TableInputError on bad input.
 
-    ``progress(done, total)`` reports the elimination's candidates now and then.
+    ``progress(done, total)`` reports the elimination's candidates now and then. ``forced`` cells (their codes,
+    one per dimension in order) are primary whatever the rules say: publishing suppresses linked tables
+    consistently this way.
     """
     if spec.k and not spec.n:  # R's default n = 1:length(k)
         spec = replace(spec, n=tuple(range(1, len(spec.k) + 1)))
@@ -233,6 +240,8 @@ def suppress(data: pl.DataFrame, spec: SuppressionSpec, *, source: str = "data",
     rules = spec.rules()
     contrib = _contributions(spec, table, rules)
     primary = _primary(spec, table, freq, max_n, protect, contrib)
+    if forced:
+        primary |= _forced_mask(table, set(forced))
     if spec.magnitude:
         num = np.asarray(x.T @ table.inner[spec.num_var[0]].to_numpy().astype(float)).ravel()
         order = candidates_num(freq, num, x, secondary_zeros=spec.secondary_zeros)

@@ -33,8 +33,11 @@ __all__ = [
     "ControlResult",
     "ControlRun",
     "DatasetSnapshot",
+    "Delivery",
     "Draft",
     "Edit",
+    "Estimate",
+    "EstimationRun",
     "LoginFailure",
     "LoginSession",
     "OutboxMessage",
@@ -43,6 +46,8 @@ __all__ = [
     "Region",
     "RegionMembership",
     "RegisterValue",
+    "Release",
+    "ReleaseTable",
     "Submission",
     "Unit",
     "User",
@@ -418,5 +423,102 @@ class DatasetSnapshot(Base):
     rows: Mapped[int] = mapped_column(Integer)
     as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     approved_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class EstimationRun(Base):
+    """One run of the estimation for non-respondents (``kostra estimate``): who, when, as of which day, how."""
+
+    __tablename__ = "estimation_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    forms: Mapped[str | None] = mapped_column(String(200), nullable=True)  # comma-joined; null: every form
+    method: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Estimate(Base):
+    """An estimated value of one field for one unit and form that had not reported (never its own figure).
+
+    ``value_text`` is the exact decimal; ``model_json`` holds what the aggregate CV needs (the stratum's
+    residual variance ``sigma2``, the auxiliary total of the model units ``x_model``, the unit's ``x``).
+    """
+
+    __tablename__ = "estimates"
+    __table_args__ = (UniqueConstraint("run_id", "form_id", "unit_code", "field_name", name="uq_estimates_cell"),
+                      Index("ix_estimates_year_form", "year", "form_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("estimation_runs.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(String(12))
+    field_id: Mapped[str] = mapped_column(String(20))
+    field_name: Mapped[str] = mapped_column(String(80))
+    value_text: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(30))
+    auxiliary: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    stratum: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    ratio_text: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    n_model: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    model_json: Mapped[str] = mapped_column(Text, default="{}")
+class Release(Base):
+    """A publication of a year's tables (``kostra publish``): preliminary, final or a correction.
+
+    Built from one frozen snapshot; never updated or deleted. ``sha256`` covers every table file and the
+    corrections log; ``previous_id`` is the release it follows (the corrections log compares against it).
+    """
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("dataset_snapshots.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"), nullable=True)
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    tables: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class ReleaseTable(Base):
+    """One table of a release: its Parquet file (hash), metadata as published, and the suppression audit."""
+
+    __tablename__ = "release_tables"
+    __table_args__ = (UniqueConstraint("release_id", "table_id", name="uq_release_tables_table"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    table_id: Mapped[str] = mapped_column(String(80))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    cells: Mapped[int] = mapped_column(Integer)
+    suppressed: Mapped[int] = mapped_column(Integer)
+    metadata_json: Mapped[str] = mapped_column(Text)
+    audit_json: Mapped[str] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """A package of unit-level values sent to a recipient (``kostra deliver``): what, to whom, when, which
+    snapshot. Never updated or deleted."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    recipient: Mapped[str] = mapped_column(String(120))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("dataset_snapshots.id"))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    fields_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))

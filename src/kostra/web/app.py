@@ -48,7 +48,12 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("kostra.web.routes_office_controls", "router"),
     ("kostra.web.routes_office_followup", "router"),
     ("kostra.web.routes_office_accounts", "router"),
+    ("kostra.web.routes_office_publish", "router"),
     ("kostra.web.routes_admin", "router"),
+    # The public statbank (published releases only): its API, its pages and the region profiles.
+    ("kostra.web.api_statbank", "router"),
+    ("kostra.web.routes_statbank", "router"),
+    ("kostra.web.routes_profile", "router"),
 )
 
 

@@ -102,7 +102,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 # templates look every key up in one place. A key defined twice is a bug, caught by a test.
 AREA_TEXTS = ("kostra.web.i18n_office", "kostra.web.i18n_controls", "kostra.web.i18n_followup",
               "kostra.web.i18n_admin", "kostra.web.i18n_errors", "kostra.web.i18n_accounts",
-              "kostra.web.i18n_keyfigures")
+              "kostra.web.i18n_keyfigures", "kostra.web.i18n_publish", "kostra.web.i18n_statbank")
 
 
 def _merge_area_texts() -> None:

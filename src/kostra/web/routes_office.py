@@ -24,6 +24,8 @@ OFFICE_SECTIONS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("burden", "office.section.burden", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("accounts", "office.section.accounts", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("keyfigures", "office.section.keyfigures", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
+    ("releases", "office.section.releases", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
+    ("deliveries", "office.section.deliveries", (Role.STATISTICIAN, Role.ADMINISTRATOR)),
     ("/admin", "office.section.admin", (Role.ADMINISTRATOR,)),
 )
 
