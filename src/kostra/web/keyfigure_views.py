@@ -83,8 +83,10 @@ def _indicators(year: int) -> dict[str, Indicator]:
     return {indicator.id: indicator for indicator in load_indicators(year)}
 
 
-def _figures(year: int) -> dict[str, FigureRef]:
-    return {key: figure_ref(indicator) for key, indicator in _indicators(year).items()}
+def _figures(year: int, units: str | None = None) -> dict[str, FigureRef]:
+    """The year's figures; ``units="municipality"``: only those of municipalities (not county municipalities)."""
+    return {key: figure_ref(indicator) for key, indicator in _indicators(year).items()
+            if units is None or indicator.units == units}
 
 
 def form_fields(indicator: Indicator, every: dict[str, Indicator]) -> list[str]:
@@ -267,17 +269,18 @@ def _point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, region
 
 def _series_rows(session: Session, figure: str, regions: list[str], years: list[int],
                  year: int) -> dict[tuple[str, str, int], dict[str, Any]]:
-    """(figure, region, year) → the engine's row of ``figure`` over ``years`` in ``year``'s structure."""
+    """(figure, region, year) → the engine's row of ``figure`` over ``years`` in ``year``'s structure;
+    none (every point ``..``) for a figure the engine cannot make a series of."""
     try:
         frame = series(session, figure, regions, years=years, structure_year=year)
-    except KostraError:  # e.g. county-municipality figures have no series yet: shown as `..`
+    except KostraError:
         return {}
     return {(row["figure"], row["region"], int(row["year"])): row for row in frame.iter_rows(named=True)}
 
 
 def chosen_figures(year: int, family: str) -> tuple[str, list[str], dict[str, FigureRef]]:
     """(family shown, every family in order, the family's figures); the first family when none is asked."""
-    figures = _figures(year)
+    figures = _figures(year, "municipality")
     families = list(dict.fromkeys(ref.family for ref in figures.values()))
     shown = family or (families[0] if families else "")
     if shown not in families:
@@ -349,6 +352,8 @@ def portal_keyfigures(session: Session, principal: Principal, year: int, unit_co
     figures = []
     every = _indicators(year)
     for key, indicator in every.items():
+        if indicator.units != "municipality":  # county municipalities' figures are not a municipality's
+            continue
         own = _point(rows, key, unit_code, year)
         theirs, hidden = group_point(rows, key, group or "", unit_code, year, principal)
         inputs = form_fields(indicator, every)
