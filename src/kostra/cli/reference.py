@@ -7,8 +7,9 @@ is loaded into the database (``load-groups``), else the shipped APPROXIMATION.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,7 +17,11 @@ from kostra.cli.choices import MAX_AGE, REGION_LEVELS
 from kostra.cli.context import pass_settings
 from kostra.cli.output import format_option, render
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from kostra.reference.grouping import KostraGrouping
     from kostra.settings import Settings
 
@@ -127,19 +132,11 @@ def load_groups_command(settings: Settings, file: Path, year: int) -> None:
     municipality of the year must be in exactly one group. From then on controls, aggregates and pages
     use it instead of the approximation. A bad file changes nothing.
     """
-    from sqlalchemy.orm import Session
-
     from kostra.reference import approximate_groups
     from kostra.reference.grouping import check_official_groups, load_official_groups
 
     check_official_groups(year, file)  # a bad file is refused before the database is touched
-    engine = _database(settings, create=True)
-    try:
-        with Session(engine) as session:
-            grouping = load_official_groups(session, year, file)
-            session.commit()
-    finally:
-        engine.dispose()
+    grouping = _store(settings, lambda session: load_official_groups(session, year, file))
     approximation = approximate_groups(year)
     moved = sum(1 for code, group in grouping.groups.items() if approximation.get(code) != group)
     click.echo(f"Loaded the official KOSTRA groups of {year} from {file.name}: {len(grouping.groups)} "
@@ -160,20 +157,26 @@ def load_population_command(settings: Settings, file: Path, year: int) -> None:
     stand-in. A bad file (wrong layout, unknown region, a count that is not a number) is refused with its
     line and field, and nothing stored changes.
     """
-    from sqlalchemy.orm import Session
-
     from kostra.reference.population_load import check_population_file, load_population
 
     check_population_file(file, year)  # a bad file is refused before the database is touched
+    rows = _store(settings, lambda session: load_population(session, year, file))
+    click.echo(f"Loaded the population on 1 January {year} from {file.name}: {rows} rows "
+               f"({rows // 212} municipalities).", err=True)
+
+
+def _store(settings: Settings, load: Callable[[Session], T]) -> T:
+    """Run ``load`` in one transaction on the configured database (created when missing), committed."""
+    from sqlalchemy.orm import Session
+
     engine = _database(settings, create=True)
     try:
         with Session(engine) as session:
-            rows = load_population(session, year, file)
+            result = load(session)
             session.commit()
+            return result
     finally:
         engine.dispose()
-    click.echo(f"Loaded the population on 1 January {year} from {file.name}: {rows} rows "
-               f"({rows // 212} municipalities).", err=True)
 
 
 def _grouping(settings: Settings, year: int) -> KostraGrouping:

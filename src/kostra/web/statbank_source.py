@@ -13,19 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kostra.publish.model import SYMBOLS  # one list of table symbols, as releases write them
 from kostra.web.i18n_types import Lang
 
 __all__ = ["SYMBOLS", "Cell", "Dimension", "MemorySource", "ReleaseInfo", "StatTable", "StatbankSource",
            "Value", "source_of"]
-
-# SSB's table symbols (kostra-domain.md §4.2): what a cell without a number shows.
-SYMBOLS: dict[str, dict[Lang, str]] = {
-    "..": {"nb": "Tall mangler", "en": "Data not available"},
-    ".": {"nb": "Ikke mulig å oppgi tall", "en": "Not applicable"},
-    ":": {"nb": "Vises ikke av konfidensialitetshensyn", "en": "Confidential (suppressed)"},
-    "-": {"nb": "Null", "en": "Nil"},
-}
-
 
 @dataclass(frozen=True)
 class Value:
