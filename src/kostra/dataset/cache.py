@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kostra.catalog.forms import DEFINITIONS_ROOT
@@ -45,17 +45,16 @@ def _definitions(year: int) -> list[tuple[str, int, int]]:
     return found
 
 
-def base_key(session: Session, year: int, definitions_year: int, *options: Any) -> str:
-    """What every unit's rows share: the code version, the year, the form definitions, the options, the database."""
-    url = session.get_bind().url.render_as_string(hide_password=True)
-    return _digest([_BUILDER_VERSION, year, definitions_year, options, _definitions(definitions_year), url])
+def base_key(year: int, definitions_year: int, *options: Any) -> str:
+    """What every unit's rows share: the version of this code, the year, the form definitions, the options."""
+    return _digest([_BUILDER_VERSION, year, definitions_year, options, _definitions(definitions_year)])
 
 
 def unit_stamps(session: Session, year: int, *, drafts: bool) -> dict[str, str]:
     """Per unit code, a hash that changes whenever a row its values of ``year`` are built from changes.
 
-    Submissions and edits are append-only, so their count and newest id per unit catch every new version or
-    edit (and a deleted one); a draft is stamped by its id and ``updated_at`` (saving a draft sets it); the
+    Submissions and edits are append-only: each is stamped by its id and creation time (so a database built
+    again, even with the same ids, never matches); a draft by its id and ``updated_at`` (saving sets it); the
     unit by what the values read of it (kind, population, active). Approvals are left out on purpose: they
     change one column, which the caller recomputes on every read."""
     parts: dict[str, list[Any]] = defaultdict(list)
@@ -63,14 +62,15 @@ def unit_stamps(session: Session, year: int, *, drafts: bool) -> dict[str, str]:
                                                                  Unit.active)):
         parts[code].append((kind, population, bool(active)))
     for model in (Submission, Edit):
-        query = select(model.unit_code, func.count(), func.max(model.id)).where(  # type: ignore[attr-defined]
-            model.year == year).group_by(model.unit_code)  # type: ignore[attr-defined]
-        for code, count, newest in session.execute(query):
-            parts[code].append((model.__tablename__, count, newest))
+        created_at = type_coerce(model.created_at, String)  # as text: no datetime parsed per row
+        query = select(model.unit_code, model.id, created_at).where(model.year == year).order_by(model.id)
+        for code, row_id, created in session.execute(query):
+            parts[code].append((model.__tablename__, row_id, str(created)))
     if drafts:
-        query = select(Draft.unit_code, Draft.form_id, Draft.id, Draft.updated_at).where(Draft.year == year)
-        for code, form_id, draft_id, updated in session.execute(query.order_by(Draft.form_id, Draft.id)):
-            parts[code].append(("draft", form_id, draft_id, str(updated)))
+        query = select(Draft.unit_code, Draft.id, type_coerce(Draft.updated_at, String)).where(
+            Draft.year == year).order_by(Draft.id)
+        for code, row_id, updated in session.execute(query):
+            parts[code].append(("draft", row_id, str(updated)))
     return {code: _digest(found, 8) for code, found in parts.items()}
 
 

@@ -309,7 +309,7 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
 def _cached_year(session: Session, year: int, expected: bool, definitions_year: int | None,
                  cache_dir: Path) -> pl.DataFrame:
     """The whole year's frame from the per-unit cache, with the approvals in force now."""
-    base = base_key(session, year, definitions_year or year, expected)
+    base = base_key(year, definitions_year or year, expected)
     stamps = unit_stamps(session, year, drafts=expected)  # drafts only matter for the expected forms' rows
     frame = cached_by_unit(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", base, stamps,
                            lambda codes: _year_values(session, year, None, False, None, codes, expected,
