@@ -127,8 +127,10 @@ def test_a_splice_builds_only_the_changed_units(session: Session, tmp_path: Path
         return cached_by_unit(tmp_path, "values", "base", stamps, build)
 
     _submit_form5(session, KONGSVINGER, KONGSVINGER_HOME)
+    pl.DataFrame({"unit_code": ["0000"]}).write_parquet(tmp_path / "values-0123abcd.parquet")  # an older format
     first = read()
-    assert read().equals(first) and asked == [None]  # built once, then read from the file
+    assert read().equals(first) and asked == [None]  # built once (the old file is not used), then read
+    assert len(list(tmp_path.glob("values-*.parquet"))) == 1
     edit_value(session, STATISTICIAN, field="plasser_i_alt", value="70", reason="REVIEW", year=2025, form_id="5",
                unit_code=KONGSVINGER_HOME)
     session.commit()
