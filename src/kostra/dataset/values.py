@@ -23,11 +23,11 @@ from kostra.catalog.form_models import NUMERIC_TYPES, FieldType, FormField
 from kostra.catalog.forms import Catalog, Form, load_catalog
 from kostra.catalog.validation import Unit as ValidationUnit
 from kostra.catalog.validation import condition_holds
-from kostra.dataset.cache import cached, fingerprint
+from kostra.dataset.cache import base_key, cached_by_unit, unit_stamps
 from kostra.dataset.columns import SCHEMA
 from kostra.dataset.edits import edit_key, row_key_of
 from kostra.dataset.estimates import with_estimates
-from kostra.dataset.records import FormRecord, end_of_day, submitted_forms
+from kostra.dataset.records import FormRecord, approved_submission_ids, end_of_day, submitted_forms
 from kostra.dataset.status import ValueStatus
 from kostra.dataset.text import value_text
 from kostra.store.models import Draft, Edit
@@ -285,7 +285,8 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
     ``prefilled_unconfirmed`` for last year's pre-fill in a draft). ``definitions_year`` reads the values with
     another year's form definitions (a year without its own). With ``cache_dir`` the whole year's frame (no
     filters) is kept there as Parquet under a fingerprint of everything it is built from
-    (:mod:`kostra.dataset.cache`), so a new process reads it instead of rebuilding it while nothing changed.
+    (:mod:`kostra.dataset.cache`), so a new process reads it instead of rebuilding it, and after a change
+    rebuilds only the units whose rows changed.
     ``include_estimates`` fills the cells of late units from the newest estimation run (status ``estimated``,
     ``estimate_id``, ``estimate_method``; :mod:`kostra.dataset.estimates`): for aggregates only, never a
     unit's own figure. Off by default.
@@ -297,14 +298,34 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
     form_ids = None if forms is None else list(forms)
     unit_codes = None if units is None else list(units)
     if cache_dir is not None and form_ids is None and unit_codes is None and as_of is None and not approved_only:
-        key = fingerprint(session, year, definitions_year or year, expected)
-        frame = cached(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", key,
-                       lambda: _year_values(session, year, None, False, None, None, expected, definitions_year))
+        frame = _cached_year(session, year, expected, definitions_year, cache_dir)
     else:
         frame = _year_values(session, year, as_of, approved_only, form_ids, unit_codes, expected, definitions_year)
     if include_estimates and expected and not approved_only:  # laid on top: the cache holds no estimates
         frame = with_estimates(session, frame, year, as_of, form_ids)
     return frame
+
+
+def _cached_year(session: Session, year: int, expected: bool, definitions_year: int | None,
+                 cache_dir: Path) -> pl.DataFrame:
+    """The whole year's frame from the per-unit cache, with the approvals in force now."""
+    base = base_key(year, definitions_year or year, expected)
+    stamps = unit_stamps(session, year, drafts=expected)  # drafts only matter for the expected forms' rows
+    frame = cached_by_unit(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", base, stamps,
+                           lambda codes: _year_values(session, year, None, False, None, codes, expected,
+                                                      definitions_year))
+    return _with_approvals(session, year, frame)
+
+
+def _with_approvals(session: Session, year: int, frame: pl.DataFrame) -> pl.DataFrame:
+    """``approved`` from the approvals in force now, as a full build sets it (null where nothing was submitted).
+
+    The office approves hundreds of forms in an afternoon; each approval changes this one column only, so
+    the cache does not stamp approvals and they are laid on here instead of rebuilding those units."""
+    approved = pl.Series(sorted(approved_submission_ids(session, year)), dtype=pl.Int64)
+    submission = pl.col("submission_id")
+    return frame.with_columns(pl.when(submission.is_not_null()).then(submission.is_in(approved))
+                              .otherwise(None).alias("approved"))
 
 
 def _year_values(session: Session, year: int, as_of: date | None, approved_only: bool, form_ids: list[str] | None,
