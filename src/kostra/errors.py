@@ -93,7 +93,15 @@ class IntakeError(KostraError):
 
 
 class AccessDenied(KostraError):
-    """The current user may not do this."""
+    """The current user may not do this.
+
+    ``reason`` names the rule that was broken, so an edge can say it in the user's language (the web's
+    message catalogue has a sentence per reason, ``error.access.<reason>``); ``details`` fill it in."""
+
+    def __init__(self, message: str, *, reason: str = "", **details: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
 
 
 class NotFound(KostraError):

@@ -25,12 +25,14 @@ def rule_files(year: int) -> list[Path]:
 
 
 def names_in(expr: str) -> set[str]:
-    """Field names an expression reads: identifiers that are not keywords, functions or inside quotes."""
+    """Field names an expression reads: identifiers that are not keywords, functions, a function's keyword
+    arguments (``accounts(function='265')``) or inside quotes."""
     text = _STRING.sub("''", expr)
     found = set()
     for match in _NAME.finditer(text):
         after = text[match.end():].lstrip()
-        if match.group() in _KEYWORDS or after.startswith("("):
+        keyword_argument = after.startswith("=") and not after.startswith("==")
+        if match.group() in _KEYWORDS or after.startswith("(") or keyword_argument:
             continue
         found.add(match.group())
     return found
@@ -99,6 +101,7 @@ def test_every_name_in_expressions_and_cases_exists(year: int) -> None:
 def test_name_scanner_skips_functions_keywords_and_strings() -> None:
     expr = "coalesce(a, 0) + sum(t.c) <= skjema4.b and not is_missing(x) implies y in ('z', 2)"
     assert names_in(expr) == {"a", "t.c", "skjema4.b", "x", "y"}
+    assert names_in("n > 0 implies accounts(function='265', art = 'AGD9') > 0 and m == 1") == {"n", "m"}
     catalog = load_catalog(2025)
     assert known(catalog, "skjema4.beboere_heldogn.menn", "skjema5")
     assert known(catalog, "kjopende_kommuner.plasser", "skjema5")

@@ -60,6 +60,29 @@ def test_submit_gives_receipt_with_hash_and_corrections_make_new_versions(sessio
     assert actions.count("submission.submitted") == 2
 
 
+def test_submitting_the_same_answers_again_appends_nothing(session: Session) -> None:
+    """A double click in the portal saves the page again, then submits: the same version, not a second one."""
+    submissions.save_draft(session, KONGSVINGER, values=form5_values(), replace=True, confirm=[], **FORM5)
+    first = submissions.submit(session, KONGSVINGER, **FORM5)
+    submissions.save_draft(session, KONGSVINGER, values=form5_values(), replace=True, confirm=[], **FORM5)
+    with pytest.raises(submissions.NothingChanged) as repeated:
+        submissions.submit(session, KONGSVINGER, **FORM5)
+    assert (repeated.value.version, repeated.value.receipt_id) == (1, first.receipt_id)
+    assert "nothing has changed since the last submission" in str(repeated.value)
+    assert [s.version for s in session.scalars(select(Submission))] == [1]
+    # Another answer, or only a new comment, is a new version.
+    submissions.save_draft(session, KONGSVINGER, values=form5_values(plasser_demens="21"), replace=True,
+                           confirm=[], **FORM5)
+    assert submissions.submit(session, KONGSVINGER, **FORM5).version == 2
+    submissions.save_draft(session, KONGSVINGER, values=form5_values(plasser_demens="21"), replace=True,
+                           confirm=[], comments={"note": "Tall kontrollert"}, **FORM5)
+    assert submissions.submit(session, KONGSVINGER, **FORM5).version == 3
+    submissions.declare_nil(session, KONGSVINGER, reason="Nedlagt", **FORM5)
+    with pytest.raises(submissions.NothingChanged):
+        submissions.declare_nil(session, KONGSVINGER, reason="Nedlagt", **FORM5)
+    assert [s.version for s in session.scalars(select(Submission).order_by(Submission.version))] == [1, 2, 3, 4]
+
+
 def test_warning_needs_a_comment_or_confirmation(session: Session) -> None:
     # 400 rooms is above the plausible maximum (a warning), not the hard limit.
     values = form5_values(rom_i_alt="400", enerom="396", brukertilpassede_enerom="300", plasser_i_alt="404")

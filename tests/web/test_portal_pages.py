@@ -52,6 +52,24 @@ def test_fill_in_with_htmx_feedback_then_submit(client: TestClient) -> None:
     assert client.get(f"{PAGE}.json").json()["status"] == "submitted"
 
 
+def test_a_double_clicked_submit_lands_on_the_receipt_of_the_version_just_submitted(client: TestClient) -> None:
+    _login(client, "demo-3401")
+    token = _csrf(client.get(PAGE).text)
+    first = client.post(f"{PAGE}/submit", data={**form5_values(), "csrf_token": token})
+    again = client.post(f"{PAGE}/submit", data={**form5_values(), "csrf_token": token})
+    assert first.status_code == again.status_code == 200
+    assert str(first.url).endswith(f"{PAGE}/receipt/1") and str(again.url).endswith(f"{PAGE}/receipt/1?unchanged=1")
+    assert 'id="unchanged"' in again.text and "ikke sendt inn på nytt" in again.text
+    assert 'id="receipt-id">K2025-5-974600951-1-' in again.text and 'id="unchanged"' not in first.text
+    state = client.get(f"{PAGE}.json").json()
+    assert [h["version"] for h in state["history"]] == [1] and state["status"] == "submitted"   # no draft left
+    client.get(f"{PAGE}?lang=en")  # the language chosen on a page is kept (a cookie)
+    english = client.post(f"{PAGE}/submit", data={**form5_values(), "csrf_token": token})
+    assert "so the form was not submitted again" in english.text
+    changed = client.post(f"{PAGE}/submit", data={**form5_values(plasser_demens="21"), "csrf_token": token})
+    assert str(changed.url).endswith(f"{PAGE}/receipt/2")
+
+
 def test_blocked_submit_shows_what_to_fix_and_keeps_the_answers(client: TestClient) -> None:
     _login(client, "demo-3401")
     token = _csrf(client.get(PAGE).text)

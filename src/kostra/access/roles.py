@@ -45,11 +45,12 @@ def require_unit_access(principal: Principal, unit_code: str, *, owner: str | No
     if principal.is_office:
         if write:
             raise AccessDenied("only the unit's own reporter fills in and submits its forms; "
-                               f"a {principal.role.value} reads them")
+                               f"a {principal.role.value} reads them", reason="office_reads",
+                               role=principal.role.value)
         return
     if principal.unit_code is not None and principal.unit_code in (unit_code, owner):
         return
-    raise AccessDenied("you may only see and change your own unit's reports")
+    raise AccessDenied("you may only see and change your own unit's reports", reason="own_unit")
 
 
 def owner_of(kind: str, municipality_code: str | None) -> str | None:
@@ -64,4 +65,5 @@ def require_role(principal: Principal, *roles: Role) -> None:
     """Raise AccessDenied unless ``principal`` has one of ``roles``."""
     if principal.role not in roles:
         names = ", ".join(r.value for r in roles)
-        raise AccessDenied(f"this needs the role {names}; you are {principal.role.value}")
+        raise AccessDenied(f"this needs the role {names}; you are {principal.role.value}", reason="role",
+                           roles=",".join(r.value for r in roles), role=principal.role.value)

@@ -8,7 +8,8 @@ number as the office and the key figures. A function or art may be
   definition, revenues read positive (``submitted`` explains the sign convention);
 * a range ``100-285`` or nothing (every code): the plain sum of the amounts as reported.
 
-Years without accounts definitions use the nearest earlier year's (else the first year's).
+``scope`` keeps the kasse (0A/0C, kontoklasse 1 and 0) or the konsern (0M/0P, 3 and 4) records only; without
+it both count. Years without accounts definitions use the nearest earlier year's (else the first year's).
 """
 
 from __future__ import annotations
@@ -18,21 +19,32 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
-from kostra.accounts.definitions import available_years, load_year
+from kostra.accounts.definitions import YearDefinitions, available_years, load_year
 from kostra.accounts.engine import Definitions, compute
 from kostra.accounts.hierarchy import Hierarchy, HierarchyRow
+from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS
 
-__all__ = ["KONTOKLASSER", "definitions_for", "unit_sums"]
+__all__ = ["KONTOKLASSER", "SCOPES", "definitions_for", "unit_sums", "year_definitions_for"]
 
 # Kontoklasse of the files: 1 (kasse) / 3 (særbedrift, konsern) drift, 0 / 4 investering.
 KONTOKLASSER = {"drift": "D", "investering": "I"}
 _FILE_KONTOKLASSE = {"1": "D", "3": "D", "0": "I", "4": "I"}
+# scope -> the file kontoklasser of its forms (kasse 0A/0C: 1, 0; konsern 0M/0P: 3, 4)
+SCOPES: dict[str, frozenset[str]] = {
+    "kasse": frozenset(k for codes in KASSE_FORMS.values() for k in codes),
+    "konsern": frozenset(k for codes in KONSERN_FORMS.values() for k in codes),
+}
+
+
+def year_definitions_for(year: int) -> YearDefinitions:
+    """The accounts definitions ``year`` is aggregated with: its own, else the nearest earlier (first) year's."""
+    years = available_years()
+    earlier = [y for y in years if y <= year]
+    return load_year(earlier[-1] if earlier else years[0])
 
 
 def definitions_for(year: int) -> Definitions:
-    years = available_years()
-    earlier = [y for y in years if y <= year]
-    found = load_year(earlier[-1] if earlier else years[0]).definitions
+    found = year_definitions_for(year).definitions
     return Definitions(found.funksjonshierarki, found.artshierarki, None, None, found.formulas)
 
 
@@ -57,9 +69,12 @@ def _with(hierarchy: Hierarchy, rows: list[HierarchyRow]) -> Hierarchy:
 
 
 def unit_sums(accounts: pl.DataFrame, year: int, *, function: str | None, art: str | None,
-              kontoklasse: str = "drift") -> pl.DataFrame:
+              kontoklasse: str = "drift", scope: str | None = None) -> pl.DataFrame:
     """``unit``, ``value`` for every unit in ``accounts`` (columns unit, kontoklasse as in the files,
-    funksjon, art, belop as reported); a unit without rows for the selection has 0."""
+    funksjon, art, belop as reported) with records of ``scope`` (any, when None); a unit without rows for
+    the selection has 0."""
+    if scope is not None:
+        accounts = accounts.filter(pl.col("kontoklasse").is_in(sorted(SCOPES[scope])))
     data = accounts.select(
         pl.col("unit").alias("region"),
         pl.col("kontoklasse").replace_strict(_FILE_KONTOKLASSE, default=None).alias("kontoklasse"),

@@ -193,7 +193,8 @@ class Catalog:
     def schema_mapping(self) -> dict[str, Any]:
         """Field types of every form by rule name (``skjema5``), shaped for the rule language's schema.
 
-        ``{"forms": {"skjema5": {"fields": {"rom_i_alt": "integer"}, "tables": {t: {col: type}}}}}``.
+        ``{"forms": {"skjema5": {"fields": {"rom_i_alt": "integer"}, "tables": {t: {col: type}}}}, "year": 2025}``
+        (the year names the accounts definitions whose codes ``accounts()`` takes).
         """
         forms: dict[str, Any] = {}
         for form in self._forms.values():
@@ -201,7 +202,8 @@ class Catalog:
             tables = {f.name: {c.name: c.type.value for c in f.columns or ()}
                       for f in form.fields() if f.type is FieldType.TABLE}
             forms[form.rule_form] = {"fields": fields, "tables": tables}
-        return {"forms": forms, "registers": register_measures(self.root / str(self.year) / "registers.yaml")}
+        return {"forms": forms, "registers": register_measures(self.root / str(self.year) / "registers.yaml"),
+                "year": self.year}
 
     def years(self) -> tuple[int, ...]:
         """Every reporting year with form definitions in this catalogue's root."""

@@ -224,7 +224,8 @@ def _rule_fields(compiled: CompiledRule, year: int) -> list[dict[str, str]]:
     for column in compiled.fields:
         form, _, name = column.partition(".")
         names.append((form, name))
-    for aggregate in compiled.aggregates:
+    # Only prev() and table aggregates hold field names; accounts(function=…), population(sex=…) hold keywords.
+    for aggregate in (a for a in compiled.aggregates if a.source == "units" or a.source.startswith("table:")):
         for prefix, name in _NAME.findall(aggregate.label):
             form = prefix.rstrip(".") if prefix else compiled.rule.form
             if form in forms and name not in ("prev", "sum", "count", "mean", "min", "max"):

@@ -27,7 +27,7 @@ from kostra.catalog.form_models import NUMERIC_TYPES
 from kostra.catalog.forms import Path_, load_catalog, read_yaml
 from kostra.controls.filecheck.model import Severity
 from kostra.controls.form_rules import DEFINITIONS
-from kostra.controls.language.accounts import ART_GROUPS, FUNCTION_GROUPS, KONTOKLASSE_GROUPS, expand
+from kostra.controls.language.accounts import accounts_names
 from kostra.errors import DefinitionError, KostraError
 
 __all__ = ["AccountsSource", "FieldSource", "PopulationSource", "RegisterSource", "StatisticalCheck",
@@ -57,7 +57,7 @@ class _Accounts(_Strict):
 
 
 class AccountsSource(_Strict):
-    """A sum of accounts (1000 NOK) with the rule language's codes, ranges and groups."""
+    """An accounts value (1000 NOK) through the accounts engine, named as ``accounts()`` names it."""
 
     accounts: _Accounts
 
@@ -203,20 +203,19 @@ def _check_references(check: StatisticalCheck, year: int, path: Path, lines: Map
                     raise DefinitionError(f"field {source.field!r} of form {source.form} is {spec.type.value}, "
                                           "not a number")
             elif isinstance(source, AccountsSource):
-                _accounts_codes(source)
+                _accounts_codes(source, year)
     except KostraError as error:
         raise DefinitionError(str(error), file=str(path), item=check.name, line=line) from None
 
 
-def _accounts_codes(source: AccountsSource) -> None:
-    try:
-        for code, groups, digits in ((source.accounts.function, FUNCTION_GROUPS, 3),
-                                     (source.accounts.art, ART_GROUPS, 3),
-                                     (source.accounts.kontoklasse, KONTOKLASSE_GROUPS, 1)):
-            if code is not None:
-                expand(code, groups, digits)
-    except ValueError as error:
-        raise DefinitionError(f"accounts: {error}") from None
+def _accounts_codes(source: AccountsSource, year: int) -> None:
+    """The function, art and kontoklasse must be names of the year's accounts definitions (as in ``accounts()``)."""
+    names = accounts_names(year)
+    for argument in ("function", "art", "kontoklasse"):
+        value = getattr(source.accounts, argument)
+        problem = None if value is None else names.problem(argument, value)
+        if problem:
+            raise DefinitionError(f"accounts: {problem}")
 
 
 @lru_cache(maxsize=8)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "FormState",
     "FormStatus",
+    "NothingChanged",
     "SubmissionBlocked",
     "declare_nil",
     "form_state",
@@ -62,6 +63,18 @@ class SubmissionBlocked(KostraError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) must be fixed or explained before submitting")
+
+
+class NothingChanged(UsageError):
+    """Submitting what the latest version already holds (a repeated click, a resent form).
+
+    ``version`` and ``receipt_id`` name that version: a page shows its receipt instead of an error."""
+
+    def __init__(self, latest: Submission) -> None:
+        self.year, self.form_id, self.unit_code = latest.year, latest.form_id, latest.unit_code
+        self.version, self.receipt_id = latest.version, latest.receipt_id
+        super().__init__(f"nothing has changed since the last submission (version {latest.version}, receipt "
+                         f"{latest.receipt_id})")
 
 
 @dataclass
@@ -295,7 +308,8 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
         state.attachment is None or state.latest is None
         or state.attachment.uploaded_at.replace(tzinfo=None) <= state.latest.created_at.replace(tzinfo=None))
     if state.status in (FormStatus.SUBMITTED, FormStatus.SUBMITTED_WITH_WARNINGS, FormStatus.NIL) and unchanged:
-        raise UsageError("nothing has changed since the last submission")
+        assert state.latest is not None
+        raise NothingChanged(state.latest)
     all_comments = {**state.comments, **(comments or {})}
     blocking = blocking_problems(state, all_comments, confirm_warnings, lang)
     if blocking:
@@ -306,6 +320,24 @@ def submit(session: Session, principal: Principal, *, year: int, form_id: str, u
     if recontrol:
         _recontrol(session, submission, principal.username)
     return submission
+
+
+def _refuse_repeat(session: Session, state: FormState, status: FormStatus, digest: str,
+                   comments: Mapping[str, str], idempotency: Idempotency | None) -> None:
+    """Raise NothingChanged when the latest version holds exactly this (values, state, file and comments).
+
+    The portal saves the page's answers as a draft before every submit, so a double click would otherwise
+    append a second, identical version. Read after the draft's delete, which serialises submitters of the
+    unit's form, so a click that waited for the first one sees its version. A request with an
+    idempotency key has its own repeat rule: the same key answers with its submission (``add_next_version``)."""
+    if idempotency is not None:
+        return
+    latest = session.scalar(select(Submission).where(
+        Submission.year == state.year, Submission.form_id == state.form.id, Submission.unit_code == state.unit.code,
+    ).order_by(Submission.version.desc()).limit(1))
+    if latest is not None and (latest.content_hash, latest.state) == (digest, status.value) and \
+            json.loads(latest.comments_json or "{}") == dict(comments):
+        raise NothingChanged(latest)
 
 
 def _recontrol(session: Session, submission: Submission, actor: str) -> None:
@@ -364,6 +396,7 @@ def _append(session: Session, principal: Principal, state: FormState, status: Fo
     # deleted the same draft already.
     session.execute(delete(Draft).where(
         Draft.year == state.year, Draft.form_id == state.form.id, Draft.unit_code == state.unit.code))
+    _refuse_repeat(session, state, status, digest, comments, idempotency)
     submission, created = add_next_version(session, build, year=state.year, form_id=state.form.id,
                                            unit_code=state.unit.code, username=principal.username,
                                            idempotency=idempotency)

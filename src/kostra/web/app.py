@@ -21,7 +21,7 @@ from kostra.settings import Settings
 from kostra.store import create_engine_for, session_factory
 from kostra.web.api_docs import install_api_docs
 from kostra.web.deps import LoginRequired
-from kostra.web.error_messages import public_message, request_problems
+from kostra.web.error_messages import access_message, public_message, request_problems
 from kostra.web.i18n import translate
 from kostra.web.limits import BodyLimits, BodyTooLarge, limit_text
 from kostra.web.pages import error_page, page_language, templates
@@ -129,7 +129,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AccessDenied)
     async def access_denied(request: Request, exc: AccessDenied) -> Response:
-        return _error(request, 403, str(exc))
+        # Pages and their JSON twins speak the page's language; the API keeps its English messages.
+        api = request.url.path.startswith("/api/")
+        return _error(request, 403, str(exc) if api else access_message(exc, page_language(request)))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

@@ -18,7 +18,7 @@ from kostra.access import Principal, user_for_token
 from kostra.access.roles import Role, require_role
 from kostra.access.sessions import SessionEnded
 from kostra.errors import AccessDenied
-from kostra.web.i18n import Lang
+from kostra.web.i18n import Lang, translate
 from kostra.web.pages import page_language
 from kostra.web.sessions import current_principal
 
@@ -107,4 +107,4 @@ async def verify_csrf(request: Request) -> None:
         form = await request.form()
         sent = str(form.get("csrf_token") or "")
     if not expected or not hmac.compare_digest(str(expected), sent):
-        raise HTTPException(status_code=403, detail="invalid or missing CSRF token; reload the page and try again")
+        raise HTTPException(status_code=403, detail=translate("error.csrf", page_language(request)))

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import kostra
-from kostra.web.i18n import Lang, translate
+from kostra.errors import AccessDenied
+from kostra.web.i18n import MESSAGES, Lang, translate
 
-__all__ = ["public_message", "request_problems", "shown"]
+__all__ = ["access_message", "public_message", "request_problems", "shown"]
 
 _SHOWN_MAX = 40
 # Pydantic error types with a text of our own; the others keep pydantic's message.
@@ -51,6 +52,21 @@ def request_problems(errors: Sequence[Mapping[str, Any]], lang: Lang) -> list[di
                                            limit=context.get("limit", ""), message=error.get("msg", ""))
         problems.append({"field": name, "message": public_message(text)})
     return problems
+
+
+def access_message(error: AccessDenied, lang: Lang) -> str:
+    """Why access was refused, in the page's language (the error's own English text for a reason without one)."""
+    key = f"error.access.{error.reason}"
+    if not error.reason or key not in MESSAGES:
+        return str(error)
+    roles = [_role(r, lang) for r in error.details.get("roles", "").split(",") if r]
+    either = f" {translate('error.or', lang)} ".join([", ".join(roles[:-1]), roles[-1]] if len(roles) > 1 else roles)
+    return translate(key, lang).format(roles=either, role=_role(error.details.get("role", ""), lang))
+
+
+def _role(role: str, lang: Lang) -> str:
+    key = f"admin.role.{role}"
+    return translate(key, lang).lower() if key in MESSAGES else role
 
 
 def _server_roots() -> list[str]:

@@ -77,6 +77,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "portal.by": {"nb": 'Av', "en": 'By'},
     "portal.receipt": {"nb": 'Kvittering', "en": 'Receipt'},
     "portal.receipt_title": {"nb": 'Kvittering for innsending', "en": 'Submission receipt'},
+    "portal.receipt_unchanged": {"nb": 'Ingenting er endret siden denne versjonen ble sendt inn, så skjemaet ble ikke sendt inn på nytt. Her er kvitteringen for den.', "en": 'Nothing has changed since this version was submitted, so the form was not submitted again. Here is its receipt.'},
     "portal.hash": {"nb": 'Innholdets kontrollsum (SHA-256)', "en": 'Content hash (SHA-256)'},
     "portal.back_to_form": {"nb": 'Tilbake til skjemaet', "en": 'Back to the form'},
     "portal.attachment": {"nb": "Filvedlegg", "en": "File attachment"},

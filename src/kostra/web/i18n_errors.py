@@ -17,4 +17,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "error.param.missing": {"nb": "{name} mangler", "en": "{name} is missing"},
     "error.param.message": {"nb": "{message}", "en": "{message}"},
     "error.param.other": {"nb": "{name}: {value}: {message}", "en": "{name}: {value}: {message}"},
+    "error.csrf": {"nb": "Ugyldig eller manglende CSRF-nøkkel. Last siden på nytt og prøv igjen.", "en": "Invalid or missing CSRF token. Reload the page and try again."},
+    # AccessDenied by reason (kostra.access.roles); {roles}, {role} are role names in the page's language
+    "error.access.role": {"nb": "Dette krever rollen {roles}; du er logget inn som {role}.", "en": "This needs the role {roles}; you are logged in as {role}."},
+    "error.access.own_unit": {"nb": "Du kan bare se og endre rapportene til din egen enhet.", "en": "You may only see and change your own unit's reports."},
+    "error.access.office_reads": {"nb": "Bare enhetens egen rapportør fyller ut og sender inn skjemaene; som {role} kan du lese dem.", "en": "Only the unit's own reporter fills in and submits its forms; as {role} you can read them."},
+    "error.access.own_keyfigures": {"nb": "Du kan bare se nøkkeltallene til din egen enhet.", "en": "You may only see your own unit's key figures."},
+    "error.or": {"nb": "eller", "en": "or"},
 }

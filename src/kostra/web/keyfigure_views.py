@@ -66,7 +66,7 @@ def require_figure_access(principal: Principal, region: str) -> None:
     if principal.is_office:
         return
     if principal.unit_code != region:
-        raise AccessDenied("you may only see your own unit's key figures")
+        raise AccessDenied("you may only see your own unit's key figures", reason="own_keyfigures")
     require_unit_access(principal, region)
 
 

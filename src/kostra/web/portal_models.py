@@ -113,6 +113,7 @@ class FormPage(BaseModel):
 class ReceiptPage(BaseModel):
     form: FormPage
     receipt: ReceiptView
+    unchanged: bool = False  # reached by a repeated submit: nothing new was submitted
 
 
 class FormsPage(BaseModel):

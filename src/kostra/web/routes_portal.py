@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from kostra.catalog.form_models import FieldType
@@ -121,6 +122,8 @@ async def submit(request: Request, year: int, form_id: str, unit_code: str, prin
 
     try:
         receipt = commit_retrying(session, save_and_submit)
+    except submissions.NothingChanged as repeated:
+        return _to_unchanged_receipt(request, session, repeated)
     except submissions.SubmissionBlocked as blocked:
         session.commit()  # keep what was typed
         state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code,
@@ -136,14 +139,26 @@ def nil(request: Request, year: int, form_id: str, unit_code: str, principal: Pa
     refused = nil_reason_problems(reason, lang)
     if refused:
         raise IntakeError(refused[0].message)
-    receipt = commit_retrying(session, lambda: submissions.declare_nil(
-        session, principal, year=year, form_id=form_id, unit_code=unit_code, reason=reason))
+    try:
+        receipt = commit_retrying(session, lambda: submissions.declare_nil(
+            session, principal, year=year, form_id=form_id, unit_code=unit_code, reason=reason))
+    except submissions.NothingChanged as repeated:
+        return _to_unchanged_receipt(request, session, repeated)
     return _to_receipt(request, receipt)
 
 
 def _to_receipt(request: Request, receipt: Submission) -> Response:
     return see_other(request, request.app.url_path_for("receipt", year=receipt.year, form_id=receipt.form_id,
                                                        unit_code=receipt.unit_code, version=receipt.version))
+
+
+def _to_unchanged_receipt(request: Request, session: Session, repeated: submissions.NothingChanged) -> Response:
+    """A repeated submit (a double click) lands on the receipt of the version it repeats, with a notice."""
+    # Nothing was appended; the draft, which held exactly that version, was deleted and stays so.
+    session.commit()
+    path = request.app.url_path_for("receipt", year=repeated.year, form_id=repeated.form_id,
+                                    unit_code=repeated.unit_code, version=repeated.version)
+    return see_other(request, f"{path}?unchanged=1")
 
 
 @router.post("/portal/{year}/{form_id}/{unit_code}/upload", dependencies=CSRF)
@@ -170,10 +185,10 @@ def attachment_report(year: int, form_id: str, unit_code: str, principal: PageUs
 
 @router.get("/portal/{year}/{form_id}/{unit_code}/receipt/{version}")
 def receipt(request: Request, year: int, form_id: str, unit_code: str, version: int, principal: PageUser,
-            session: Db, lang: LangDep) -> Response:
+            session: Db, lang: LangDep, unchanged: bool = False) -> Response:
     state = submissions.form_state(session, principal, year=year, form_id=form_id, unit_code=unit_code, lang=lang)
     chosen = next((s for s in state.history if s.version == version), None)
     if chosen is None:
         raise NotFound(f"no version {version} of form {form_id} for {unit_code}")
-    page = ReceiptPage(form=form_page(state, lang), receipt=receipt_view(chosen))
+    page = ReceiptPage(form=form_page(state, lang), receipt=receipt_view(chosen), unchanged=unchanged)
     return render(request, "portal/receipt.html", page)

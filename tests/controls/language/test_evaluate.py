@@ -12,7 +12,8 @@ from kostra.controls.language import Case, ControlData, Outcome, Rule, Schema, c
 from kostra.controls.rule_definitions import schema_from_yaml
 
 SCHEMA = schema_from_yaml(Path(__file__).parent / "rules" / "schema.yaml")
-OPEN = Schema(open=True)
+OPEN = Schema(open=True, year=2025)
+YEAR_2025 = Schema(year=2025)
 P, F, NA = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE
 
 
@@ -76,21 +77,57 @@ def test_table_sum_count_min_max() -> None:
     assert outcome("sum(t.v) == 0", {"t": [{"v": None}]}) == NA
 
 
-def test_accounts_groups_and_population_bands() -> None:
-    accounts = [{"kontoklasse": "1", "funksjon": "253", "art": "010", "belop": 100.0},
-                {"kontoklasse": "1", "funksjon": "256", "art": "590", "belop": 20.0},
-                {"kontoklasse": "1", "funksjon": "253", "art": "700", "belop": -30.0},
-                {"kontoklasse": "0", "funksjon": "253", "art": "010", "belop": 1000.0},
-                {"kontoklasse": "1", "funksjon": "120", "art": "010", "belop": 5.0}]
+def test_population_bands() -> None:
     population = [{"age": 79, "sex": 1, "persons": 10}, {"age": 80, "sex": 2, "persons": 7},
                   {"age": 99, "sex": 1, "persons": 3}]
-    extra = {"accounts": accounts, "population": population}
-    assert outcome("accounts(function='FGK11', art='AGD9') == 120", {}, **extra) == P
-    assert outcome("accounts(function='FGK11', art='AGD1') == 90", {}, **extra) == P
-    assert outcome("accounts(function='253', kontoklasse='investering') == 1000", {}, **extra) == P
-    assert outcome("accounts(art='100-285') == 0", {}, **extra) == P
-    assert outcome("population(80, 120) == 10 and population(0, 79) == 10", {}, **extra) == P
-    assert outcome("population(80, 120, sex=2) == 7", {}, **extra) == P
+    assert outcome("population(80, 120) == 10 and population(0, 79) == 10", {}, population=population) == P
+    assert outcome("population(80, 120, sex=2) == 7", {}, population=population) == P
+
+
+# One unit's records as in the files (revenues negative). The groups, from definitions/2025/accounts:
+# FGK11 = FGK11a (234, FGK11b = 253 261, 257, 258) + 256; FGK1 holds 120. AGD9 (brutto) = DR_UTG (arts
+# 010–480) + A590; AGD1 (netto) = AGD9 − DR_INNT, DR_INNT holding 700 (refunds), read positive by SSB.
+ACCOUNTS = [
+    {"kontoklasse": "1", "funksjon": "253", "art": "010", "belop": 100.0},   # kasse drift, lønn
+    {"kontoklasse": "1", "funksjon": "256", "art": "590", "belop": 20.0},    # kasse drift, avskrivninger
+    {"kontoklasse": "1", "funksjon": "253", "art": "700", "belop": -30.0},   # kasse drift, refusjon (revenue)
+    {"kontoklasse": "1", "funksjon": "120", "art": "010", "belop": 5.0},     # administrasjon: not in FGK11
+    {"kontoklasse": "0", "funksjon": "253", "art": "010", "belop": 1000.0},  # kasse investering
+    {"kontoklasse": "3", "funksjon": "253", "art": "010", "belop": 400.0},   # konsern drift (0M)
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("accounts(function='FGK11', art='AGD9') == 120", P),                    # 100 + 20; not 700, 120, 0, 3
+    ("accounts(function='FGK11', art='AGD1') == 90", P),                     # 100 + 20 − 30
+    ("accounts(function='FGK11', art='AGD1') == 120", F),
+    ("accounts(function='FGK1', art='AGD9') == 5", P),
+    ("accounts(function='253', art='AGD1', kontoklasse='investering') == 1000", P),
+    ("accounts(function='FGK11', art='AGD9', scope='konsern') == 400", P),
+    ("accounts(function='253') == 70", P),                                   # no art: the plain sum as reported
+    ("accounts(function='250-259', art='010') == 100", P),                   # a range: 253 (not 256 with 590)
+    ("accounts(art='100-285') == 0", P),                                     # reported, nothing there: a real 0
+])
+def test_accounts_values_come_from_the_years_definitions(expr: str, expected: Outcome) -> None:
+    assert outcome(expr, {}, accounts=ACCOUNTS) == expected
+
+
+def test_accounts_are_missing_without_records_of_the_scope() -> None:
+    kasse_only = [row for row in ACCOUNTS if row["kontoklasse"] in ("1", "0")]
+    assert outcome("accounts(function='FGK11', art='AGD9', scope='konsern') >= 0", {}, accounts=kasse_only) == NA
+    assert outcome("accounts(function='FGK11', art='AGD9') >= 0", {}, accounts=[]) == NA
+    assert outcome("is_missing(accounts(function='FGK11', art='AGD9'))", {}, accounts=[]) == P
+
+
+def test_accounts_over_many_units_at_once() -> None:
+    units = pl.DataFrame({"unit": ["3401", "3405", "3407"]})
+    accounts = pl.DataFrame([("3401", "1", "253", "010", 100.0), ("3401", "1", "253", "600", -30.0),
+                             ("3405", "1", "261", "010", 7.0), ("3405", "3", "253", "010", 50.0)],
+                            schema=["unit", "kontoklasse", "funksjon", "art", "belop"], orient="row")
+    rules = [Rule("netto", "accounts(function='FGK11b', art='AGD1') > 10", "skjema5")]
+    run = evaluate(compile_rules(rules, YEAR_2025), ControlData(units=units, accounts=accounts))
+    assert [run.outcome("netto", u) for u in ("3401", "3405", "3407")] == [P, F, NA]   # 70, 7, no file
+    assert run.values("netto", "3401") == {"accounts(function='FGK11b', art='AGD1')": 70.0}
 
 
 def test_cross_form_reference_and_nil_form() -> None:

@@ -19,7 +19,8 @@ DEFINITIONS = Path(kostra.__file__).parent / "definitions"
 def _cases() -> list[object]:
     found = []
     for path, schema in [*((p, SCHEMA) for p in find_rule_files(HERE)),
-                         *((p, Schema(open=True)) for p in sorted(DEFINITIONS.glob("*/rules/*.yaml")))]:
+                         *((p, Schema(open=True, year=int(p.parent.parent.name)))
+                           for p in sorted(DEFINITIONS.glob("*/rules/*.yaml")))]:
         for rule in load_rule_file(path, schema):
             for index, case in enumerate(rule.cases):
                 found.append(pytest.param(rule, case, schema, id=f"{path.name}:{rule.name}:{index}"))
@@ -54,6 +55,8 @@ def _write(tmp_path: Path, name: str, rules: str, form: str = "skjema5") -> Path
     ("  - name: ok\n    label: {nb: x}\n    expr: 'rom_i_alt > 0'\n  - name: a\n    label: {nb: x}\n"
      "    expr: 'rom_i_alt > 0'\n    severity: HUGE\n", 8, "severity"),
     ("  - name: a\n    label: {nb: x}\n    expr: 'rom_i_alt > 0'\n    colour: red\n", 5, "colour"),
+    ("  - name: a\n    label: {nb: x}\n    expr: \"accounts(function='FGX', art='AGD9') > 0\"\n", 7,
+     "column 19: accounts(): unknown function 'FGX' in the 2025 accounts definitions"),
 ])
 def test_invalid_rule_files_are_rejected_with_file_rule_and_line(
         tmp_path: Path, rules: str, line: int, what: str) -> None:

@@ -119,6 +119,13 @@ def test_issue_9_rules_reading_last_year_are_not_applicable_without_it() -> None
      "not a number"),
     ("  - name: a\n    label: {nb: x, en: y}\n    kind: ratio\n    form: '5'\n"
      "    numerator: {accounts: {function: '9x9'}}\n    denominator: {register: x}\n", 8, "9x9"),
+    # names come from the year's accounts definitions: 254 was replaced by 257 and 258 from 2024
+    ("  - name: a\n    label: {nb: x, en: y}\n    kind: ratio\n    form: '5'\n"
+     "    numerator: {accounts: {function: '254', art: AGD1}}\n    denominator: {register: x}\n", 8,
+     "unknown function '254' in the 2025 accounts definitions (definitions/2025/accounts/funksjonshierarki.csv)"),
+    ("  - name: a\n    label: {nb: x, en: y}\n    kind: ratio\n    form: '5'\n"
+     "    numerator: {accounts: {function: '253', art: AGD99}}\n    denominator: {register: x}\n", 8,
+     "unknown art 'AGD99'"),
 ])
 def test_statistical_yaml_errors_name_file_check_and_line(tmp_path: Path, text: str, line: int, what: str) -> None:
     path = tmp_path / "statistical.yaml"

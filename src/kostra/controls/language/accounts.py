@@ -1,65 +1,119 @@
-"""Function groups, art groups and kontoklasse groups known to ``accounts(...)``.
+"""What ``accounts(...)`` can name, read from the year's accounts definitions, and its value from the engine.
 
-From ``specs/kostra-domain.md`` §2.1 (SSB's ``funksjonshierarki`` and ``artshierarki`` 2015/16).
-Amounts are stored as reported: expenses positive, revenues negative. A group is therefore the
-plain sum of its member arts; where SSB writes "− 690" or "− DR_INNT" the stored (negative)
-revenue amounts are simply added.
+There is one KOSTRA accounts aggregation, ``kostra.accounts`` (the re-implementation of SSB's
+kostraregnskap, ``docs/accounts.md``); the rule language only names its cells. A function or art is a code
+or group of the year's hierarchies (``definitions/<year>/accounts/funksjonshierarki.csv`` and
+``artshierarki.csv``: ``FG2``, ``FGK11``, ``253``; ``AGD9`` brutto, ``AGD1`` netto driftsutgifter, ``010``)
+or a range of codes (``'100-285'``, the plain sum as reported); ``kontoklasse`` is drift or investering and
+``scope`` kasse (0A/0C) or konsern (0M/0P). Names are checked when a rule loads (``AccountsNames.problem``);
+the value is ``kostra.accounts.selection.unit_sums`` over the unit's submitted records (``AccountsQuery``).
 """
 
 from __future__ import annotations
 
-__all__ = ["ART_GROUPS", "FUNCTION_GROUPS", "KONTOKLASSE_GROUPS", "expand"]
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+__all__ = ["ARGUMENTS", "DEFAULTS", "AccountsNames", "AccountsQuery", "accounts_names"]
+
+ARGUMENTS = ("function", "art", "kontoklasse", "scope")
+DEFAULTS = {"kontoklasse": "drift", "scope": "kasse"}
+# kostra.accounts (scipy, the definitions loader) is imported by the functions below, not with the rule
+# language: only compiling or evaluating a call of accounts() needs it (not, e.g., the CLI's --help).
+_RANGE = re.compile(r"^(\d{3})-(\d{3})$")
+_SHOWN = 40  # names listed in a message before "…": the art hierarchy alone has over 300
 
 
-def _span(low: int, high: int) -> frozenset[str]:
-    return frozenset(f"{code:03d}" for code in range(low, high + 1))
+@dataclass(frozen=True)
+class AccountsNames:
+    """The functions and arts ``accounts()`` may name in a year (``year`` is the definitions' own year)."""
+
+    year: int
+    functions: tuple[str, ...]
+    arts: tuple[str, ...]
+    files: dict[str, str]  # argument -> the definitions file its names come from
+
+    def problem(self, argument: str, value: str) -> str | None:
+        """Why ``value`` is not a valid ``argument`` of accounts() (None when it is)."""
+        if argument in ("kontoklasse", "scope"):
+            from kostra.accounts.selection import KONTOKLASSER, SCOPES
+
+            valid = tuple(KONTOKLASSER if argument == "kontoklasse" else SCOPES)
+            return None if value in valid else f"{argument} {value!r} is not one of {', '.join(valid)}"
+        match = _RANGE.match(value)
+        if match:
+            low, high = match.groups()
+            return None if low <= high else f"{argument} range {value!r} runs backwards; write '{high}-{low}'"
+        names = self.functions if argument == "function" else self.arts
+        if value in names:
+            return None
+        return (f"unknown {argument} {value!r} in the {self.year} accounts definitions ({self.files[argument]})."
+                f"{_suggest(value, names)} Expected {_choices(names)} of that file, or a range of codes like "
+                "'100-285'")
 
 
-def _codes(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def _suggest(value: str, names: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" Did you mean {' or '.join(close) if len(close) < 3 else f'{close[0]}, {close[1]} or {close[2]}'}?"
 
 
-_FGK11B = _codes("253 261")
-# 254 existed until 2023 and was replaced by 257 and 258 from 2024; a year only has one of them.
-_FGK11A = _FGK11B | _codes("234 254 257 258")
-FUNCTION_GROUPS: dict[str, frozenset[str]] = {
-    "FGK10a": _codes("232 233 241"),
-    "FGK11b": _FGK11B,
-    "FGK11a": _FGK11A,
-    "FGK11": _FGK11A | _codes("256"),
-}
-
-_LONN = _codes("010 020 030 040 050 070 075 080 089")
-_SOSIALE = _codes("090 099")
-_EGENPRODUKSJON = _LONN | _SOSIALE | _span(100, 285)
-_KJOP = _codes("300 330 350 370 375 380")
-_OVERFORING = _codes("400 429 430 450 470 475 480")
-_DR_UTG = _EGENPRODUKSJON | _KJOP | _OVERFORING
-_DR_INNT = (_span(600, 670) | _codes("690 700 710 729 730 750 770 775 780")
-            | _codes("800 810 830 850 870 874 875 880 890 895"))
-ART_GROUPS: dict[str, frozenset[str]] = {
-    "LONN": _LONN,
-    "DR_UTG": _DR_UTG,
-    "DR_INNT": _DR_INNT,
-    "AGD9": _DR_UTG | _codes("590 690"),   # brutto driftsutgifter
-    "AGD1": _DR_UTG | _codes("590") | _DR_INNT,   # netto driftsutgifter
-}
-
-KONTOKLASSE_GROUPS: dict[str, frozenset[str]] = {
-    "drift": _codes("1 3"),
-    "investering": _codes("0 4"),
-}
+def _choices(names: tuple[str, ...]) -> str:
+    groups = [n for n in names if not n.isdigit()]
+    codes = [n for n in names if n.isdigit()]
+    parts = []
+    for kind, items in (("a group", groups), ("a code", codes)):
+        if items:
+            shown = ", ".join(items[:_SHOWN]) + (f", … ({len(items)} in all)" if len(items) > _SHOWN else "")
+            parts.append(f"{kind} ({shown})")
+    return " or ".join(parts)
 
 
-def expand(code: str, groups: dict[str, frozenset[str]], digits: int) -> frozenset[str]:
-    """A single code (``'253'``), a range (``'100-285'``) or a group name, as a set of codes.
+@lru_cache(maxsize=16)
+def accounts_names(year: int) -> AccountsNames:
+    """The names of the accounts definitions ``year`` is aggregated with (its own or the nearest earlier).
 
-    Raises ValueError naming the accepted forms.
-    """
-    if code in groups:
-        return groups[code]
-    low, _, high = code.partition("-")
-    if low.isdigit() and len(low) == digits and (not high or (high.isdigit() and len(high) == digits)):
-        return frozenset(f"{c:0{digits}d}" for c in range(int(low), int(high or low) + 1))
-    raise ValueError(f"{code!r} is neither a {digits}-digit code, a range like '100-285' nor a group "
-                     f"({', '.join(sorted(groups))})")
+    Raises KostraError (from the definitions' loader) when they cannot be read."""
+    from kostra.accounts.selection import year_definitions_for
+
+    found = year_definitions_for(year)
+    functions, arts = found.definitions.funksjonshierarki, found.definitions.artshierarki
+    office = tuple(found.manifest.office.arter)  # AGD9 brutto, AGD1 netto: listed first in messages
+    return AccountsNames(found.year, _ordered(functions.codes()), _ordered(arts.codes(), office),
+                         {"function": functions.name, "art": arts.name})
+
+
+def _ordered(codes: list[str], first: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """``first``, then the groups in natural order (FG2 before FGK10), then the codes."""
+    def key(code: str) -> tuple[int, int, str, int, str]:
+        match = re.fullmatch(r"([^\d]*)(\d*)(.*)", code)
+        assert match is not None
+        letters, number, rest = match.groups()
+        rank = first.index(code) if code in first else len(first)
+        return (rank, 1 if code.isdigit() else 0, letters, int(number) if number else -1, rest)
+    return tuple(sorted(set(codes), key=key))
+
+
+@dataclass(frozen=True)
+class AccountsQuery:
+    """One ``accounts(...)`` call: per unit, the engine's value over the unit's records of ``scope``."""
+
+    year: int
+    function: str | None
+    art: str | None
+    kontoklasse: str = DEFAULTS["kontoklasse"]
+    scope: str = DEFAULTS["scope"]
+
+    def values(self, accounts: pl.DataFrame) -> pl.DataFrame:
+        """``unit``, ``value`` for the units with records of the scope (others are missing, not 0).
+
+        ``accounts``: unit, kontoklasse as in the files, funksjon, art, belop as reported (1000 NOK)."""
+        from kostra.accounts.selection import unit_sums
+
+        return unit_sums(accounts, self.year, function=self.function, art=self.art, kontoklasse=self.kontoklasse,
+                         scope=self.scope)

@@ -8,6 +8,7 @@ else (previous-year values, table rows, accounts, population, registers) becomes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -33,14 +34,19 @@ __all__ = ["Aggregate", "AggregateRegistry", "Compiler"]
 @dataclass(frozen=True, eq=False)
 class Aggregate:
     """One per-unit value from another frame: ``source`` is ``units``, ``table:<form.table>``,
-    ``accounts``, ``population`` or ``registers``; ``previous`` selects the previous year's data."""
+    ``accounts``, ``population`` or ``registers``; ``previous`` selects the previous year's data.
+
+    ``expr`` is aggregated per unit (``group_by("unit")``); an aggregate that is not a Polars expression
+    (``accounts()``: the accounts engine) has ``per_unit`` instead, which maps the whole source frame to
+    ``unit``, ``value`` (units it leaves out are missing)."""
 
     source: str
     previous: bool
-    expr: pl.Expr
+    expr: pl.Expr | None
     alias: str
     label: str
     fill: float | None = None
+    per_unit: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
 
 @dataclass
@@ -49,13 +55,15 @@ class AggregateRegistry:
 
     by_key: dict[tuple[str, bool, str], Aggregate] = field(default_factory=dict)
 
-    def add(self, source: str, previous: bool, expr: pl.Expr, label: str, *, scope: str = "",
-            fill: float | None = None) -> Aggregate:
+    def add(self, source: str, previous: bool, expr: pl.Expr | None, label: str, *, scope: str = "",
+            fill: float | None = None, per_unit: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+            ) -> Aggregate:
         # Bare names resolve against the rule's form, so the same text in two forms differs.
         key = (source, previous, f"{scope}|{label}")
         if key not in self.by_key:
             alias = f"__agg{len(self.by_key)}"
-            self.by_key[key] = Aggregate(source, previous, expr.alias(alias), alias, label, fill)
+            aliased = None if expr is None else expr.alias(alias)
+            self.by_key[key] = Aggregate(source, previous, aliased, alias, label, fill, per_unit)
         return self.by_key[key]
 
 
@@ -73,10 +81,12 @@ class Compiler:
     def kind(self, node: Node) -> Kind:
         return self.checker.types[id(node)].kind
 
-    def aggregate(self, source: str, expr: pl.Expr, label: str, fill: float | None = None) -> pl.Expr:
-        """Register a per-unit aggregate and return the column that will hold it."""
+    def aggregate(self, source: str, expr: pl.Expr | None, label: str, fill: float | None = None, *,
+                  per_unit: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> pl.Expr:
+        """Register a per-unit aggregate (``expr`` or ``per_unit``) and return the column that will hold it."""
         shown = f"prev({label})" if self.previous else label
-        found = self.registry.add(source, self.previous, expr, shown, scope=self.checker.form, fill=fill)
+        found = self.registry.add(source, self.previous, expr, shown, scope=self.checker.form, fill=fill,
+                                  per_unit=per_unit)
         if found not in self.aggregates:
             self.aggregates.append(found)
         column = pl.col(found.alias)

@@ -113,12 +113,31 @@ def _with_aggregates(data: ControlData, base: pl.DataFrame, aggregates: Iterable
         try:
             assert owner is not None
             frame = _with_known_columns(owner.source(source), source, schema)
-            frame = frame.group_by("unit").agg([a.expr for a in members])
-            base = base.join(frame, on="unit", how="left")
         except Exception as exc:  # a broken source breaks only the rules that read it
-            for aggregate in members:
-                failures[aggregate.alias] = f"{aggregate.label}: {exc}"
+            failures.update({a.alias: f"{a.label}: {exc}" for a in members})
+            continue
+        grouped = [a for a in members if a.per_unit is None]
+        if grouped:
+            try:
+                base = base.join(frame.group_by("unit").agg([a.expr for a in grouped]), on="unit", how="left")
+            except Exception as exc:  # a broken aggregate breaks only the rules that read it
+                failures.update({a.alias: f"{a.label}: {exc}" for a in grouped})
+        for aggregate in members:
+            if aggregate.per_unit is not None:
+                base, failure = _with_per_unit(base, frame, aggregate)
+                failures.update(failure)
     return base, failures
+
+
+def _with_per_unit(base: pl.DataFrame, frame: pl.DataFrame, aggregate: Aggregate) -> tuple[pl.DataFrame,
+                                                                                          dict[str, str]]:
+    """Join one aggregate computed outside Polars (the accounts engine) onto ``base``."""
+    assert aggregate.per_unit is not None
+    try:
+        values = aggregate.per_unit(frame).select("unit", pl.col("value").alias(aggregate.alias))
+        return base.join(values, on="unit", how="left"), {}
+    except Exception as exc:  # a broken aggregate breaks only the rules that read it
+        return base, {aggregate.alias: f"{aggregate.label}: {exc}"}
 
 
 def _has_source(data: ControlData, source: str) -> bool:

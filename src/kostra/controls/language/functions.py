@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kostra.controls.language.accounts import ART_GROUPS, FUNCTION_GROUPS, KONTOKLASSE_GROUPS, expand
+from kostra.controls.language.accounts import ARGUMENTS, DEFAULTS, AccountsQuery, accounts_names
 from kostra.controls.language.compiler import Compiler, divide
 from kostra.controls.language.syntax import Call, ListLit, Node, Number, String
 from kostra.controls.language.types import Checker, Kind, Type, error_at
+from kostra.errors import KostraError
 
 __all__ = ["FUNCTIONS", "Function"]
 
@@ -169,40 +170,42 @@ def _compile_count(cp: Compiler, call: Call) -> pl.Expr:
 
 # --- accounts, population, registers ----------------------------------------------------------
 
-def _codes(call: Call, node: Node, groups: dict[str, frozenset[str]], digits: int) -> frozenset[str]:
-    items = node.items if isinstance(node, ListLit) else (node,)
-    codes: set[str] = set()
-    for item in items:
-        if not isinstance(item, String):
-            raise error_at(item.pos, f"{call.func}() codes are strings in quotes, e.g. '253'")
-        try:
-            codes |= expand(item.value, groups, digits)
-        except ValueError as exc:
-            raise error_at(item.pos, str(exc)) from None
-    return frozenset(codes)
-
-
-def _accounts_filter(call: Call) -> dict[str, frozenset[str]]:
-    selected = {"kontoklasse": KONTOKLASSE_GROUPS["drift"]}
-    groups = {"function": (FUNCTION_GROUPS, 3), "art": (ART_GROUPS, 3), "kontoklasse": (KONTOKLASSE_GROUPS, 1)}
+def _accounts_query(call: Call, year: int | None, previous: bool) -> AccountsQuery:
+    """The call's cell, every name checked against the year's accounts definitions (last year's in prev())."""
+    if year is None:
+        raise error_at(call.pos, "accounts() names codes of a year's accounts definitions, but these rules are "
+                                 "loaded without a reporting year (Schema(year=...))")
+    year = year - 1 if previous else year
+    try:
+        names = accounts_names(year)
+    except KostraError as exc:
+        raise error_at(call.pos, f"accounts() in {year}: {exc}") from None
+    chosen: dict[str, str] = dict(DEFAULTS)
     for key, value in call.kwargs:
-        table, digits = groups[key]
-        selected[key] = _codes(call, value, table, digits)
-    return selected
+        if isinstance(value, ListLit):
+            raise error_at(value.pos, "accounts() takes one code, group or range per argument; add two calls "
+                                      "(accounts(...) + accounts(...)) or use a group of the hierarchy")
+        if not isinstance(value, String):
+            raise error_at(value.pos, f"accounts() {key} is a string in quotes, e.g. {key}='{_EXAMPLES[key]}'")
+        problem = names.problem(key, value.value)
+        if problem:
+            raise error_at(value.pos, f"accounts(): {problem}")
+        chosen[key] = value.value
+    return AccountsQuery(year, chosen.get("function"), chosen.get("art"), chosen["kontoklasse"], chosen["scope"])
+
+
+_EXAMPLES = {"function": "FGK11", "art": "AGD1", "kontoklasse": "investering", "scope": "konsern"}
 
 
 def _check_accounts(checker: Checker, call: Call) -> Type:
-    _arity(call, 0, 0, ("function", "art", "kontoklasse"))
-    _accounts_filter(call)
+    _arity(call, 0, 0, ARGUMENTS)
+    _accounts_query(call, checker.schema.year, checker.in_prev)
     return Type(Kind.NUMBER)
 
 
 def _compile_accounts(cp: Compiler, call: Call) -> pl.Expr:
-    columns = {"function": "funksjon", "art": "art", "kontoklasse": "kontoklasse"}
-    keep = pl.lit(True)
-    for key, codes in _accounts_filter(call).items():
-        keep = keep & pl.col(columns[key]).cast(pl.String).is_in(sorted(codes))
-    return cp.aggregate("accounts", pl.col("belop").filter(keep).sum().cast(pl.Float64), cp.label(call))
+    query = _accounts_query(call, cp.checker.schema.year, cp.previous)
+    return cp.aggregate("accounts", None, cp.label(call), per_unit=query.values)
 
 
 def _check_population(checker: Checker, call: Call) -> Type:
@@ -272,8 +275,8 @@ FUNCTIONS: dict[str, Function] = dict([
         _check_count, _compile_count),
     _fn("prev", "prev(expr) -> type of expr", "expr evaluated on the previous year's data of the unit.",
         _check_prev, _compile_prev),
-    _fn("accounts", "accounts(function=, art=, kontoklasse='drift') -> number",
-        "Sum of belop (1000 NOK) over the selected codes or groups (FGK11, AGD9, ...).",
+    _fn("accounts", "accounts(function=, art=, kontoklasse='drift', scope='kasse') -> number",
+        "The accounts engine's value (1000 NOK) of a function and art of the year's definitions (FGK11, AGD9).",
         _check_accounts, _compile_accounts),
     _fn("population", "population(age_from=0, age_to=1000, sex=) -> number",
         "Persons in the unit aged age_from..age_to (inclusive); sex 1 male, 2 female.",

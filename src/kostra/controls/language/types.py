@@ -103,13 +103,15 @@ class Schema:
     """Known fields (``form.field`` → kind), tables (``form.table`` → column → kind) and registers.
 
     An open schema accepts unknown names with kind ``any`` (used when no form definitions are at hand,
-    e.g. to run the embedded cases of a rule file on its own).
+    e.g. to run the embedded cases of a rule file on its own). ``year`` is the reporting year: the names
+    ``accounts()`` takes are those of that year's accounts definitions (a schema without a year has none).
     """
 
     fields: Mapping[str, Kind] = field(default_factory=dict)
     tables: Mapping[str, Mapping[str, Kind]] = field(default_factory=dict)
     registers: Mapping[str, Kind] = field(default_factory=dict)
     open: bool = False
+    year: int | None = None
 
     @property
     def forms(self) -> frozenset[str]:
@@ -118,7 +120,7 @@ class Schema:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Schema:
         """Build from ``{"forms": {form: {"fields": {name: type}, "tables": {t: {col: type}}}},
-        "registers": {name: type}}``; types are form field types (integer, amount, yes_no, …)."""
+        "registers": {name: type}, "year": 2025}``; types are form field types (integer, amount, yes_no, …)."""
         fields: dict[str, Kind] = {}
         tables: dict[str, dict[str, Kind]] = {}
         for form, spec in (data.get("forms") or {}).items():
@@ -127,7 +129,8 @@ class Schema:
             for table, columns in (spec.get("tables") or {}).items():
                 tables[f"{form}.{table}"] = {col: _kind(t) for col, t in columns.items()}
         registers = {name: _kind(t) for name, t in (data.get("registers") or {}).items()}
-        return cls(fields, tables, registers, bool(data.get("open", False)))
+        year = data.get("year")
+        return cls(fields, tables, registers, bool(data.get("open", False)), None if year is None else int(year))
 
     def is_form(self, name: str) -> bool:
         return name in self.forms or (self.open and name.startswith("skjema"))
