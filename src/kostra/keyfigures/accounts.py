@@ -1,48 +1,71 @@
-"""The accounts files key figures count, as accounts-engine rows: kasse (0A/0C) and konsern (0M/0P).
+"""The accounts values key figures read: (function, art, scope) per unit, from the accounts engine over the
+submitted kasse (0A/0C) and konsern (0M/0P) files, with the year's definitions (brutto AGD9, netto AGD1).
 
-As :func:`kostra.accounts.submitted.read_submitted`, but limited to what was submitted by ``as_of`` (an
-instant: the moment a snapshot was frozen) and, when asked, to approved versions.
+The files counted are those submitted by ``as_of`` (an instant: the moment a snapshot was frozen) and, when
+asked, only approved versions. With a ``cache_dir`` (KOSTRA_HOME/cache) the engine's output is kept as Parquet
+under a key over everything it is derived from: the counted files (attachment id and SHA-256 of each unit's
+form), the units and cells asked for, the accounts definitions' contents and the code that parses and
+computes. Any change gives another key, so a cached result is never stale; deleting the folder is safe.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS, RECORD_SCHEMA, to_engine_rows
 from kostra.dataset import SubmittedAttachment
-from kostra.intake.fixedwidth import parse_records, read_lines
-from kostra.intake.layouts import load_layout
+from kostra.errors import KostraError
+from kostra.keyfigures.definitions import DEFINITIONS
 from kostra.keyfigures.submitted import counted_attachments
 from kostra.store.models import Attachment
 
-__all__ = ["accounts_attachments", "read_accounts"]
+__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "read_accounts"]
+
+KASSE, KONSERN = ("0A", "0C"), ("0M", "0P")  # as kostra.accounts.submitted (not imported: it loads the engine)
+_VERSION = 1  # bump when the cached frame's shape or meaning changes
+_CODE = Path(__file__).resolve().parents[1]
+_SCHEMA = {"scope": pl.String, "function": pl.String, "art": pl.String, "unit": pl.String, "value": pl.Float64}
+
+
+@dataclass
+class AccountsValues:
+    """``values[(function, art, scope)][unit]``; ``have[scope]``: the units with a file; ``error``: why none."""
+
+    values: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
+    have: dict[str, set[str]] = field(default_factory=dict)
+    error: str = ""
 
 
 def accounts_attachments(session: Session, year: int, units: Iterable[str] | None, *, as_of: datetime | None = None,
                          approved_only: bool = False) -> list[SubmittedAttachment]:
     """The submitted 0A/0C/0M/0P attachments that count (of ``units`` when given)."""
-    return counted_attachments(session, year, forms=[*KASSE_FORMS, *KONSERN_FORMS],
+    return counted_attachments(session, year, forms=[*KASSE, *KONSERN],
                                units=sorted(units) if units is not None else None, as_of=as_of,
                                approved_only=approved_only)
 
 
-def _rows(content: bytes, form_id: str, year: int) -> pl.DataFrame:
-    records = parse_records(read_lines(content).frame, load_layout(form_id, year))
-    return to_engine_rows(records, {**KASSE_FORMS, **KONSERN_FORMS}[form_id])
-
-
 def read_accounts(session: Session, year: int, found: list[SubmittedAttachment]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The records of the attachments ``found``: (kasse, konsern), :data:`RECORD_SCHEMA` columns."""
+    """The records of the attachments ``found`` as engine rows: (kasse, konsern), ``RECORD_SCHEMA`` columns of
+    :mod:`kostra.accounts.submitted` (revenue arts negated, traceable to attachment and line)."""
+    from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS, RECORD_SCHEMA, to_engine_rows
+    from kostra.intake.fixedwidth import parse_records, read_lines
+    from kostra.intake.layouts import load_layout
+
     contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
         Attachment.id.in_([a.attachment_id for a in found]))).all()) if found else {}
     kasse, konsern = [], []
     for item in found:
-        rows = _rows(contents.get(item.attachment_id) or b"", item.form_id, year).with_columns(
+        records = parse_records(read_lines(contents.get(item.attachment_id) or b"").frame,
+                                load_layout(item.form_id, year))
+        rows = to_engine_rows(records, {**KASSE_FORMS, **KONSERN_FORMS}[item.form_id]).with_columns(
             pl.lit(item.unit_code, dtype=pl.String).alias("region"),
             pl.lit(item.form_id, dtype=pl.String).alias("form"),
             pl.lit(item.attachment_id, dtype=pl.Int64).alias("attachment"))
@@ -50,3 +73,101 @@ def read_accounts(session: Session, year: int, found: list[SubmittedAttachment])
         (kasse if item.form_id in KASSE_FORMS else konsern).append(rows.select(list(RECORD_SCHEMA)))
     empty = pl.DataFrame(schema=RECORD_SCHEMA)
     return (pl.concat(kasse) if kasse else empty), (pl.concat(konsern) if konsern else empty)
+
+
+def _unit_codes(units: list[str]) -> dict[str, str]:
+    # A county municipality ff00 may report its accounts as unit ff (as kostra.accounts.regions reads them).
+    codes = {u: u for u in units}
+    codes.update({u[:2]: u for u in units if len(u) == 4 and u.endswith("00") and u != "0300"})
+    return codes
+
+
+def _engine(session: Session, year: int, units: list[str], cells: set[tuple[str, str, str]],
+            found: list[SubmittedAttachment]) -> AccountsValues:
+    """One engine run per scope that has files and cells asked for."""
+    import numpy as np
+
+    from kostra.accounts.definitions import load_year
+    from kostra.accounts.engine import Definitions, compute
+
+    try:
+        defs = load_year(year)
+    except KostraError as error:
+        return AccountsValues(error=f"no accounts definitions for {year}: {error}")
+    plain = Definitions(defs.definitions.funksjonshierarki, defs.definitions.artshierarki, None, None,
+                        defs.definitions.formulas)
+    codes = _unit_codes(units)
+    result = AccountsValues()
+    kasse, konsern = read_accounts(session, year, found)
+    for scope, raw in (("kasse", kasse), ("konsern", konsern)):
+        frame = raw.with_columns(pl.col("region").replace(codes))
+        wanted = sorted({(f, a) for f, a, s in cells if s == scope})
+        result.have[scope] = set(frame.get_column("region").unique().to_list())
+        if not wanted or frame.is_empty():  # no file of this kind: every unit is missing, nothing to compute
+            continue
+        engine_cells = [(defs.manifest.office.kontoklasse, f, a) for f, a in wanted]
+        values = compute(plain, frame, None, engine_cells, units).values("kasse")
+        for i, (function, art) in enumerate(wanted):
+            row = np.asarray(values[i]).ravel()
+            result.values[(function, art, scope)] = dict(zip(units, row.tolist(), strict=True))
+    return result
+
+
+def _stamp(paths: Iterable[Path]) -> list[tuple[str, int, int]]:
+    return [(p.name, (s := p.stat()).st_size, s.st_mtime_ns) for p in sorted(paths)]
+
+
+def _key(year: int, units: list[str], cells: set[tuple[str, str, str]], found: list[SubmittedAttachment]) -> str:
+    sha = hashlib.sha256(repr((_VERSION, year, units, sorted(cells),
+                               [(a.form_id, a.unit_code, a.attachment_id, a.sha256) for a in found])).encode())
+    folder = DEFINITIONS / str(year) / "accounts"
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        sha.update(path.name.encode() + b"\0" + path.read_bytes())
+    code = [*(_CODE / "accounts").glob("*.py"), *(_CODE / "intake").glob("*.py"), *(_CODE / "intake" / "layouts")
+            .glob("Regnskap*"), _CODE / "keyfigures" / "accounts.py"]
+    sha.update(repr(_stamp(code)).encode())
+    return sha.hexdigest()[:32]
+
+
+def _to_frame(result: AccountsValues) -> pl.DataFrame:
+    rows = [(scope, f, a, unit, value) for (f, a, scope), by_unit in result.values.items()
+            for unit, value in by_unit.items()]
+    rows += [(scope, None, None, unit, None) for scope, units in result.have.items() for unit in units]
+    rows += [(scope, None, None, None, None) for scope in result.have]  # a scope whose set is empty
+    return pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+
+
+def _from_frame(frame: pl.DataFrame) -> AccountsValues:
+    result = AccountsValues()
+    for scope, function, art, unit, value in frame.iter_rows():
+        if function is None:
+            units = result.have.setdefault(scope, set())
+            if unit is not None:
+                units.add(unit)
+        else:
+            result.values.setdefault((function, art, scope), {})[unit] = value
+    return result
+
+
+def accounts_values(session: Session, year: int, units: list[str], cells: set[tuple[str, str, str]], *,
+                    as_of: datetime | None = None, approved_only: bool = False,
+                    cache_dir: Path | None = None) -> AccountsValues:
+    """Every (function, art, scope) in ``cells`` for ``units`` (from ``cache_dir`` when computed before)."""
+    found = accounts_attachments(session, year, _unit_codes(units), as_of=as_of, approved_only=approved_only)
+    if cache_dir is None:
+        return _engine(session, year, units, cells, found)
+    path = cache_dir / f"keyfigures-accounts-{year}-{_key(year, units, cells, found)}.parquet"
+    if path.is_file():
+        try:
+            return _from_frame(pl.read_parquet(path))
+        except (OSError, pl.exceptions.ComputeError):  # a broken file (a crash while writing): compute again
+            path.unlink(missing_ok=True)
+    result = _engine(session, year, units, cells, found)
+    if not result.error:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob(f"keyfigures-accounts-{year}-*.parquet"):  # older keys are never read again
+            old.unlink(missing_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        _to_frame(result).write_parquet(partial)
+        os.replace(partial, path)
+    return result

@@ -152,7 +152,7 @@ def select_indicators(year: int, figures: Iterable[str] | None) -> tuple[Indicat
 def compute(session: Session, year: int, *, figures: Iterable[str] | None = None,
             regions: Iterable[str] | None = None, population_stand_in: bool = False,
             values: pl.DataFrame | None = None, as_of: datetime | None = None,
-            approved_only: bool = False) -> KeyFigureResult:
+            approved_only: bool = False, cache_dir: Path | None = None) -> KeyFigureResult:
     """Key figures of ``year`` for every base unit and aggregate (or the ``figures`` and ``regions`` named).
 
     ``population_stand_in``: a population date not loaded is replaced by the newest loaded year, said in
@@ -160,7 +160,9 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     ``values``: the year's values in long form to compute from (a frozen snapshot's frame, same columns as
     ``kostra.dataset.year_values``) instead of the live database; ``as_of`` (an instant) and
     ``approved_only``: only the file attachments and accounts files submitted by then (and approved) count.
-    :func:`compute_snapshot` passes all three for a snapshot.
+    :func:`compute_snapshot` passes all three for a snapshot. ``cache_dir`` (KOSTRA_HOME/cache): the year's
+    values are read through the dataset cache and the accounts engine's output is kept there, both under a
+    key over everything they are derived from (never stale), so a new process does not rebuild them.
     Raises UnknownYear (no definitions or structure), UsageError (unknown figure), UnknownRegion.
 
     >>> result = compute(session, 2024, figures=["andel_80_aar_og_over"], regions=["3401", "EAK"])
@@ -179,9 +181,10 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     forms, files, fields, cells = _needs([*chosen, *(every[d] for i in chosen for d in i.depends_on)])
     data = load_year_data(session, year, forms, files, fields,
                           units=None if wanted is None else _with_oslo(needed_units), values=values, as_of=as_of,
-                          approved_only=approved_only)
+                          approved_only=approved_only, cache_dir=cache_dir)
     phases["inputs"] = time.perf_counter() - started - sum(phases.values())
-    accounts = AccountsSource(session, year, needed_units, as_of=as_of, approved_only=approved_only)
+    accounts = AccountsSource(session, year, needed_units, as_of=as_of, approved_only=approved_only,
+                              cache_dir=cache_dir)
     if cells:
         accounts.prepare(cells)
     phases["accounts"] = time.perf_counter() - started - sum(phases.values())
@@ -199,7 +202,7 @@ def compute_snapshot(session: Session, home: Path, year: int, label: str, **opti
     """Key figures from the frozen snapshot ``label`` of ``year`` (under KOSTRA_HOME ``home``): its values,
     and the files and accounts submitted by the moment it shows (:func:`snapshot_cutoff`).
 
-    ``options``: ``figures``, ``regions``, ``population_stand_in`` as for :func:`compute`.
+    ``options``: ``figures``, ``regions``, ``population_stand_in``, ``cache_dir`` as for :func:`compute`.
     Raises NotFound (no such snapshot), SnapshotChanged (its file is not as frozen), and as :func:`compute`.
     """
     frozen = read_snapshot(session, home, year, label)

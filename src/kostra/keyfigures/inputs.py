@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -23,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from kostra.dataset import ValueStatus, year_values
 from kostra.errors import UsageError
-from kostra.keyfigures.submitted import counted_attachments, counted_submissions
-from kostra.store.models import Attachment, RegisterValue
+from kostra.keyfigures.submitted import counted_submissions
+from kostra.store.models import Attachment, RegisterValue, Submission
 from kostra.store.models import Unit as UnitRow
 
 __all__ = ["COUNTING", "Input", "Lineage", "YearData", "load_year_data"]
@@ -72,13 +73,15 @@ class YearData:
 def load_year_data(session: Session, year: int, forms: set[str], files: set[str],
                    file_fields: dict[str, set[str]], units: list[str] | None = None,
                    definitions_year: int | None = None, *, values: pl.DataFrame | None = None,
-                   as_of: datetime | None = None, approved_only: bool = False) -> YearData:
+                   as_of: datetime | None = None, approved_only: bool = False,
+                   cache_dir: Path | None = None) -> YearData:
     """Read what the figures need: ``forms`` (ids), ``files`` (11F, 11CF) with the fields they sum.
 
     ``definitions_year``: read ``year`` with another year's forms (a year before the definitions begin).
     ``values``: the year's values in long form (a frozen snapshot, :func:`kostra.dataset.read_snapshot`)
     instead of the live ``year_values``; ``as_of``/``approved_only``: only the file attachments submitted by
-    that instant (and approved), so a file submitted after the snapshot is not counted."""
+    that instant (and approved), so a file submitted after the snapshot is not counted. ``cache_dir``: read
+    the live values through the dataset layer's cache of the whole year (KOSTRA_HOME/cache)."""
     institutions = {code: municipality for code, municipality in session.execute(
         select(UnitRow.code, UnitRow.municipality_code).where(UnitRow.kind == "institution")) if municipality}
     institutions = _in_structure(institutions, year)
@@ -96,6 +99,9 @@ def load_year_data(session: Session, year: int, forms: set[str], files: set[str]
         values = pl.DataFrame(schema={c: pl.String for c in _LINEAGE})
     elif values is not None:
         values = _selected(values, year, forms, wanted)
+    elif cache_dir is not None:  # the whole year from the cache, then the forms and units needed
+        values = _selected(year_values(session, year, definitions_year=definitions_year, cache_dir=cache_dir),
+                           year, forms, wanted)
     else:
         values = year_values(session, year, forms=sorted(forms), units=wanted, definitions_year=definitions_year)
     records, states = _file_records(session, definitions_year or year, files, file_fields, units, year,
@@ -143,6 +149,26 @@ def _slices(layout_fields: list[Any], names: set[str]) -> list[tuple[str, int, i
     return [(f.name, f.start, f.size) for f in layout_fields if f.name in names]
 
 
+_FILE_SCHEMA = {"text": pl.String, "unit": pl.String, "submission_id": pl.Int64, "version": pl.Int64,
+                "attachment_id": pl.Int64}
+
+
+def _cut(session: Session, found: list[Submission], cuts: list[tuple[str, int, int]]) -> pl.DataFrame:
+    """The fields ``cuts`` of every non-blank line of the submitted files ``found``, in one Polars pass."""
+    if not found:
+        return pl.DataFrame(schema={"unit": pl.String, **{n: pl.String for n, _, _ in cuts}})
+    contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
+        Attachment.id.in_([s.attachment_id for s in found]))).all())
+    files = pl.DataFrame([((contents.get(s.attachment_id) or b"").decode("latin-1"), s.unit_code, s.id, s.version,
+                           s.attachment_id) for s in found if s.attachment_id in contents],
+                         schema=_FILE_SCHEMA, orient="row")
+    # Lines end in \n, \r\n or \r (as str.splitlines reads them); blank lines are not records.
+    lines = files.with_columns(pl.col("text").str.replace_all("\r\n?", "\n").str.split("\n")).explode("text") \
+        .filter(pl.col("text").str.strip_chars() != "")
+    return lines.select("unit", "submission_id", "version", "attachment_id",
+                        *[pl.col("text").str.slice(start, size).str.strip_chars().alias(n) for n, start, size in cuts])
+
+
 def _file_records(session: Session, layout_year: int, files: set[str], file_fields: dict[str, set[str]],
                   units: list[str] | None, year: int, as_of: datetime | None = None, approved_only: bool = False,
                   ) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
@@ -159,28 +185,14 @@ def _file_records(session: Session, layout_year: int, files: set[str], file_fiel
         names = {"PERSON_FODSELSNR", "PERSON_JOURNALNR", "PERSON_DUF", *file_fields.get(name, set()), *months}
         names.discard("months")
         cuts = _slices(list(layout.fields), names)
-        parts, state = [], {}
+        state: dict[str, str] = {}
+        found = []
         for sub in counted_submissions(session, year, forms=[form_id], units=units, as_of=as_of,
                                        approved_only=approved_only):
             state[sub.unit_code] = "nil" if sub.state == "nil" else "value"
-        found = counted_attachments(session, year, forms=[form_id], units=units, as_of=as_of,
-                                    approved_only=approved_only)
-        contents = {ident: content for ident, content in session.execute(select(Attachment.id, Attachment.content)
-                    .where(Attachment.id.in_([a.attachment_id for a in found])))} if found else {}
-        for item in found:
-            text = (contents.get(item.attachment_id) or b"").decode("latin-1")
-            lines = [ln for ln in text.splitlines() if ln.strip()]
-            parts.append(pl.DataFrame({"line": lines, "unit": [item.unit_code] * len(lines)},
-                                      schema={"line": pl.String, "unit": pl.String}).with_columns(
-                pl.lit(item.submission_id).alias("submission_id"), pl.lit(item.version).alias("version"),
-                pl.lit(item.attachment_id).alias("attachment_id")))
-        if parts:
-            lines_frame = pl.concat(parts)
-            parts = [lines_frame.with_columns(
-                [pl.col("line").str.slice(start, size).str.strip_chars().alias(n) for n, start, size in cuts])
-                .drop("line")]
-        frame = pl.concat(parts, how="diagonal") if parts else pl.DataFrame(
-            schema={"unit": pl.String, **{n: pl.String for n, _, _ in cuts}})
+            if sub.attachment_id is not None and sub.state != "nil":
+                found.append(sub)
+        frame = _cut(session, found, cuts)
         present = [m for m in months if m in frame.columns]
         person = pl.coalesce(
             pl.when(pl.col("PERSON_FODSELSNR").str.len_chars() == 11).then("fnr:" + pl.col("PERSON_FODSELSNR")),
