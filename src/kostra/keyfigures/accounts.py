@@ -11,7 +11,6 @@ computes. Any change gives another key, so a cached result is never stale; delet
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from kostra.dataset import SubmittedAttachment
 from kostra.errors import KostraError
+from kostra.keyfigures.cache import CODE, cached_frame, code_stamp, key_of
 from kostra.keyfigures.definitions import DEFINITIONS
 from kostra.keyfigures.submitted import counted_attachments
 from kostra.store.models import Attachment
@@ -31,7 +31,6 @@ __all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accoun
 
 KASSE, KONSERN = ("0A", "0C"), ("0M", "0P")  # as kostra.accounts.submitted (not imported: it loads the engine)
 _VERSION = 1  # bump when the cached frame's shape or meaning changes
-_CODE = Path(__file__).resolve().parents[1]
 _SCHEMA = {"scope": pl.String, "function": pl.String, "art": pl.String, "unit": pl.String, "value": pl.Float64}
 
 
@@ -113,20 +112,14 @@ def _engine(session: Session, year: int, units: list[str], cells: set[tuple[str,
     return result
 
 
-def _stamp(paths: Iterable[Path]) -> list[tuple[str, int, int]]:
-    return [(p.name, (s := p.stat()).st_size, s.st_mtime_ns) for p in sorted(paths)]
-
-
 def _key(year: int, units: list[str], cells: set[tuple[str, str, str]], found: list[SubmittedAttachment]) -> str:
-    sha = hashlib.sha256(repr((_VERSION, year, units, sorted(cells),
-                               [(a.form_id, a.unit_code, a.attachment_id, a.sha256) for a in found])).encode())
     folder = DEFINITIONS / str(year) / "accounts"
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        sha.update(path.name.encode() + b"\0" + path.read_bytes())
-    code = [*(_CODE / "accounts").glob("*.py"), *(_CODE / "intake").glob("*.py"), *(_CODE / "intake" / "layouts")
-            .glob("Regnskap*"), _CODE / "keyfigures" / "accounts.py"]
-    sha.update(repr(_stamp(code)).encode())
-    return sha.hexdigest()[:32]
+    definitions = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.glob("*"))] \
+        if folder.is_dir() else []
+    code = code_stamp([*(CODE / "accounts").glob("*.py"), *(CODE / "intake").glob("*.py"),
+                       *(CODE / "intake" / "layouts").glob("Regnskap*"), CODE / "keyfigures" / "accounts.py"])
+    return key_of(_VERSION, year, units, sorted(cells), definitions, code,
+                  [(a.form_id, a.unit_code, a.attachment_id, a.sha256) for a in found])
 
 
 def _to_frame(result: AccountsValues) -> pl.DataFrame:
@@ -156,18 +149,13 @@ def accounts_values(session: Session, year: int, units: list[str], cells: set[tu
     found = accounts_attachments(session, year, _unit_codes(units), as_of=as_of, approved_only=approved_only)
     if cache_dir is None:
         return _engine(session, year, units, cells, found)
-    path = cache_dir / f"keyfigures-accounts-{year}-{_key(year, units, cells, found)}.parquet"
-    if path.is_file():
-        try:
-            return _from_frame(pl.read_parquet(path))
-        except (OSError, pl.exceptions.ComputeError):  # a broken file (a crash while writing): compute again
-            path.unlink(missing_ok=True)
-    result = _engine(session, year, units, cells, found)
-    if not result.error:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for old in cache_dir.glob(f"keyfigures-accounts-{year}-*.parquet"):  # older keys are never read again
-            old.unlink(missing_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        _to_frame(result).write_parquet(partial)
-        os.replace(partial, path)
-    return result
+    error = ""
+
+    def build() -> pl.DataFrame | None:
+        nonlocal error
+        result = _engine(session, year, units, cells, found)
+        error = result.error
+        return None if result.error else _to_frame(result)  # an error is not kept: it says what to fix
+
+    frame = cached_frame(cache_dir, f"keyfigures-accounts-{year}", _key(year, units, cells, found), build)
+    return AccountsValues(error=error) if frame is None else _from_frame(frame)

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from kostra.dataset import ValueStatus, year_values
 from kostra.errors import UsageError
-from kostra.keyfigures.submitted import counted_submissions
-from kostra.store.models import Attachment, RegisterValue, Submission
+from kostra.keyfigures.files import file_records
+from kostra.store.models import RegisterValue
 from kostra.store.models import Unit as UnitRow
 
 __all__ = ["COUNTING", "Input", "Lineage", "YearData", "load_year_data"]
@@ -104,8 +104,8 @@ def load_year_data(session: Session, year: int, forms: set[str], files: set[str]
                            year, forms, wanted)
     else:
         values = year_values(session, year, forms=sorted(forms), units=wanted, definitions_year=definitions_year)
-    records, states = _file_records(session, definitions_year or year, files, file_fields, units, year,
-                                    as_of, approved_only)
+    records, states = file_records(session, definitions_year or year, files, file_fields, units, year,
+                                   as_of=as_of, approved_only=approved_only, cache_dir=cache_dir)
     registers = _registers(session, year)
     return YearData(year, values, institutions, dict(expected), records, states, registers, districts)
 
@@ -143,64 +143,3 @@ def _registers(session: Session, year: int) -> dict[str, dict[str, float | None]
                                                        RegisterValue.value).where(RegisterValue.year == year)):
         found[measure][unit] = value
     return dict(found)
-
-
-def _slices(layout_fields: list[Any], names: set[str]) -> list[tuple[str, int, int]]:
-    return [(f.name, f.start, f.size) for f in layout_fields if f.name in names]
-
-
-_FILE_SCHEMA = {"text": pl.String, "unit": pl.String, "submission_id": pl.Int64, "version": pl.Int64,
-                "attachment_id": pl.Int64}
-
-
-def _cut(session: Session, found: list[Submission], cuts: list[tuple[str, int, int]]) -> pl.DataFrame:
-    """The fields ``cuts`` of every non-blank line of the submitted files ``found``, in one Polars pass."""
-    if not found:
-        return pl.DataFrame(schema={"unit": pl.String, **{n: pl.String for n, _, _ in cuts}})
-    contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
-        Attachment.id.in_([s.attachment_id for s in found]))).all())
-    files = pl.DataFrame([((contents.get(s.attachment_id) or b"").decode("latin-1"), s.unit_code, s.id, s.version,
-                           s.attachment_id) for s in found if s.attachment_id in contents],
-                         schema=_FILE_SCHEMA, orient="row")
-    # Lines end in \n, \r\n or \r (as str.splitlines reads them); blank lines are not records.
-    lines = files.with_columns(pl.col("text").str.replace_all("\r\n?", "\n").str.split("\n")).explode("text") \
-        .filter(pl.col("text").str.strip_chars() != "")
-    return lines.select("unit", "submission_id", "version", "attachment_id",
-                        *[pl.col("text").str.slice(start, size).str.strip_chars().alias(n) for n, start, size in cuts])
-
-
-def _file_records(session: Session, layout_year: int, files: set[str], file_fields: dict[str, set[str]],
-                  units: list[str] | None, year: int, as_of: datetime | None = None, approved_only: bool = False,
-                  ) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
-    """Only the fields the figures read are cut out of each line (a year holds 100 000+ records)."""
-    from kostra.intake.layouts import load_layout
-    from kostra.keyfigures.definitions import FILE_FORMS
-
-    records: dict[str, pl.DataFrame] = {}
-    states: dict[str, dict[str, str]] = {}
-    for name in sorted(files):
-        form_id = FILE_FORMS[name]
-        layout = load_layout(name, layout_year)
-        months = [f"STMND_{m}" for m in range(1, 13)]
-        names = {"PERSON_FODSELSNR", "PERSON_JOURNALNR", "PERSON_DUF", *file_fields.get(name, set()), *months}
-        names.discard("months")
-        cuts = _slices(list(layout.fields), names)
-        state: dict[str, str] = {}
-        found = []
-        for sub in counted_submissions(session, year, forms=[form_id], units=units, as_of=as_of,
-                                       approved_only=approved_only):
-            state[sub.unit_code] = "nil" if sub.state == "nil" else "value"
-            if sub.attachment_id is not None and sub.state != "nil":
-                found.append(sub)
-        frame = _cut(session, found, cuts)
-        present = [m for m in months if m in frame.columns]
-        person = pl.coalesce(
-            pl.when(pl.col("PERSON_FODSELSNR").str.len_chars() == 11).then("fnr:" + pl.col("PERSON_FODSELSNR")),
-            *([pl.when(pl.col("PERSON_DUF").str.len_chars() > 0).then("duf:" + pl.col("PERSON_DUF"))]
-              if "PERSON_DUF" in frame.columns else []),
-            pl.format("jnr:{}:{}", pl.col("unit"), pl.col("PERSON_JOURNALNR")))
-        frame = frame.with_columns(person.alias("person"),
-                                   pl.sum_horizontal([(pl.col(m).str.len_chars() > 0).cast(pl.Int32)
-                                                      for m in present]).alias("months"))
-        records[name], states[name] = frame, state
-    return records, states
