@@ -261,7 +261,9 @@ def _unit_row(indicator: Indicator, year: int, unit: str, num: Input, den: Input
         value, symbol, reason = None, Symbol.MISSING, "estimated for a unit that has not reported: not its own figure"
     elif symbol == Symbol.VALUE and num.state == "nil" and value == 0:
         symbol, reason = Symbol.NIL, "nothing to report (nil return)"
-    notes = "; ".join(dict.fromkeys(n for n in (num.reason, den.reason) if n and symbol == Symbol.VALUE))
+    notes = ""
+    if symbol == Symbol.VALUE and (num.reason or den.reason):
+        notes = "; ".join(dict.fromkeys(n for n in (num.reason, den.reason) if n))
     covered = int(num.value is not None and den.value is not None)
     return (indicator.id, unit, year, value, num.value, den.value, symbol, reason, covered,
             int(covered and (num.estimated or den.estimated)), 1, notes)

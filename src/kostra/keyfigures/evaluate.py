@@ -77,9 +77,8 @@ class Evaluator:
         self.indicators, self.trace = indicators, trace
         self._rows = self._index(data.values, _field_names(indicators.values()))
         self._memo: dict[tuple[str, str], dict[str, Input]] = {}
+        self._columns: dict[Node, list[Input]] = {}
         self._keep: dict[tuple[str, ...], set[tuple[str, int]]] = {}
-        self._by_unit = {name: {unit[0]: part for unit, part in frame.partition_by("unit", as_dict=True).items()}
-                         for name, frame in data.records.items()}
         self._stats = {name: _file_stats(frame) for name, frame in data.records.items()}
 
     @staticmethod
@@ -97,8 +96,30 @@ class Evaluator:
         key = (indicator.id, part)
         if key not in self._memo:
             node = indicator.numerator if part == "numerator" else indicator.denominator
-            self._memo[key] = {unit: self.node(node, unit) for unit in self.units}
+            self._memo[key] = dict(zip(self.units, self._column(node), strict=True))
         return self._memo[key]
+
+    def _column(self, node: Node) -> list[Input]:
+        """``node`` for every unit, in ``units`` order. Equal sub-expressions of different figures (nodes
+        compare by value) are evaluated once: ``population(0, 105)`` serves every per-inhabitant figure."""
+        found = self._columns.get(node)
+        if found is None:
+            found = self._columns[node] = self._evaluate_column(node)
+        return found
+
+    def _evaluate_column(self, node: Node) -> list[Input]:
+        if isinstance(node, Number):
+            return [Input(node.value, "value")] * len(self.units)
+        if isinstance(node, Unary):
+            return [Input(None if i.value is None else -i.value, i.state, i.reason, i.estimated, i.lineage)
+                    for i in self._column(node.operand)]
+        if isinstance(node, Binary):
+            return [_combine(node.op, left, right)
+                    for left, right in zip(self._column(node.left), self._column(node.right), strict=True)]
+        if isinstance(node, Call) and node.func in ("numerator_of", "denominator_of"):
+            other = self.indicators[node.args[0].value]  # type: ignore[union-attr]
+            return self._column(other.numerator if node.func == "numerator_of" else other.denominator)
+        return [self.node(node, unit) for unit in self.units]
 
     def node(self, node: Node, unit: str) -> Input:
         if isinstance(node, Number):
@@ -187,9 +208,8 @@ class Evaluator:
         if missing:
             return None, Input(None, "missing", f"{', '.join(missing[:3])}: no {name} ({FILE_FORMS[name]}) "
                                                 f"submitted for {self.data.year}"), reporters
-        parts = [self._by_unit.get(name, {}).get(r) for r in reporters]
-        present = [p for p in parts if p is not None]
-        frame = pl.concat(present) if len(present) > 1 else present[0] if present else None
+        records = self.data.records.get(name)
+        frame = None if records is None else records.filter(pl.col("unit").is_in(reporters))
         if frame is None or frame.is_empty():
             state = "nil" if all(states[r] == "nil" for r in reporters) else "value"
             return None, Input(0.0, state, "nothing to report" if state == "nil" else ""), reporters
