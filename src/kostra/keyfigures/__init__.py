@@ -27,6 +27,7 @@ from kostra.keyfigures.definitions import available_years, load_indicators
 from kostra.keyfigures.explain import Explanation, UnitPart, explain
 from kostra.keyfigures.models import FAMILIES, Indicator, Scale
 from kostra.keyfigures.series import SERIES_BREAK, SERIES_YEARS, series
+from kostra.keyfigures.sources import StandIn, population_stand_ins
 from kostra.keyfigures.submitted import snapshot_cutoff
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Indicator",
     "KeyFigureResult",
     "Scale",
+    "StandIn",
     "Symbol",
     "UnitPart",
     "aggregate_members",
@@ -47,6 +49,7 @@ __all__ = [
     "compute_snapshot",
     "explain",
     "load_indicators",
+    "population_stand_ins",
     "round_half_up",
     "series",
     "snapshot_cutoff",

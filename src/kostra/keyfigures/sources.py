@@ -10,6 +10,7 @@ clearly labelled stand-in. Accounts come from the accounts engine over the submi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,31 @@ from kostra.errors import KostraError
 from kostra.reference import base_units, district_years, mapping, population, population_years, region
 from kostra.reference.datafiles import district_cube, municipality_cube
 
-__all__ = ["AccountsSource", "PopulationSource"]
+__all__ = ["AccountsSource", "PopulationSource", "StandIn", "population_stand_ins"]
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A population date of a year's figures that is not loaded (``wanted``: 1 January of that year) and the
+    year used instead (``used``) when stand-ins are asked for."""
+
+    wanted: int
+    used: int
+
+
+def population_stand_ins(year: int) -> list[StandIn]:
+    """The stand-ins ``compute(..., population_stand_in=True)`` uses for ``year`` (none when all is loaded).
+
+    >>> population_stand_ins(2025)   # with population held up to 1 January 2024
+    [StandIn(wanted=2025, used=2024), StandIn(wanted=2026, used=2024)]
+    """
+    source = PopulationSource(year, stand_in=True)
+    found = []
+    for date, wanted in (("jan1_year", year), ("jan1_next_year", year + 1)):
+        used, note = source.date_year(date)
+        if note and used is not None:
+            found.append(StandIn(wanted, used))
+    return found
 
 
 class PopulationSource:
