@@ -11,6 +11,8 @@ computes. Any change gives another key, so a cached result is never stale; delet
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,19 +57,55 @@ def read_accounts(session: Session, year: int, found: list[SubmittedAttachment])
     """The records of the attachments ``found`` as engine rows: (kasse, konsern), ``RECORD_SCHEMA`` columns of
     :mod:`kostra.accounts.submitted` (revenue arts negated, traceable to attachment and line).
 
-    Every file is split into lines on its own (its encoding and line numbers), then all lines of a kind are
-    cut and turned into engine rows in one pass: hundreds of small frames cost more than one large one."""
+    Every file is split into lines on its own (its encoding and line numbers), then all lines of a form not
+    read before in this process are cut and turned into engine rows in one pass (hundreds of small frames cost
+    more than one large one); each file's rows are kept in memory by attachment and SHA-256 for the next
+    call (a web process computes figures for one unit, its group and the country in turn)."""
     from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS, RECORD_SCHEMA
 
+    known = _remembered(found, year)
+    new = [a for a in found if _memory_key(a, year) not in known]
     contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
-        Attachment.id.in_([a.attachment_id for a in found]))).all()) if found else {}
+        Attachment.id.in_([a.attachment_id for a in new]))).all()) if new else {}
+    for form_id, kontoklasse in {**KASSE_FORMS, **KONSERN_FORMS}.items():
+        items = [a for a in new if a.form_id == form_id]
+        if items:
+            known.update(_remember(items, _engine_rows(items, contents, year, kontoklasse)
+                                   .select(list(RECORD_SCHEMA)), year))
     empty = pl.DataFrame(schema=RECORD_SCHEMA)
     kinds = []
     for forms in (KASSE_FORMS, KONSERN_FORMS):
-        parts = [_engine_rows(items, contents, year, kontoklasse).select(list(RECORD_SCHEMA))
-                 for form_id, kontoklasse in forms.items() if (items := [a for a in found if a.form_id == form_id])]
+        parts = [known[_memory_key(a, year)] for a in found if a.form_id in forms]
         kinds.append(pl.concat(parts) if parts else empty)
     return kinds[0], kinds[1]
+
+
+_memory_lock = threading.Lock()
+_memory: OrderedDict[tuple[int, str, str, str, int], pl.DataFrame] = OrderedDict()
+_MEMORY_SIZE = 1024  # about three years of every unit's accounts files
+
+
+def _memory_key(a: SubmittedAttachment, year: int) -> tuple[int, str, str, str, int]:
+    # Everything the rows are made of: the file's content (SHA-256), whose it is, its form, the layout's year,
+    # and the attachment id (in each row's id), so two databases in one process cannot mix their files.
+    return a.attachment_id, a.sha256, a.unit_code, a.form_id, year
+
+
+def _remembered(found: list[SubmittedAttachment], year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
+    with _memory_lock:
+        return {key: _memory[key] for a in found if (key := _memory_key(a, year)) in _memory}
+
+
+def _remember(items: list[SubmittedAttachment], rows: pl.DataFrame,
+              year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
+    """Each file's rows (an empty frame for a file without records), stored in memory too."""
+    parts = {int(key[0]): part for key, part in rows.partition_by("attachment", as_dict=True).items()}
+    found = {_memory_key(a, year): parts.get(a.attachment_id, rows.clear()) for a in items}
+    with _memory_lock:
+        _memory.update(found)
+        while len(_memory) > _MEMORY_SIZE:
+            _memory.popitem(last=False)
+    return found
 
 
 def _engine_rows(items: list[SubmittedAttachment], contents: dict[int, bytes], year: int,
@@ -84,7 +122,7 @@ def _engine_rows(items: list[SubmittedAttachment], contents: dict[int, bytes], y
     # The row number stands in for the line through to_engine_rows (which keeps only its own columns).
     rows = to_engine_rows(parse_records(lines.with_columns(pl.col("_row").alias(LINE_COLUMN)),
                                         load_layout(items[0].form_id, year)), kontoklasse)
-    return rows.join(where, left_on="line", right_on="_row", how="left").with_columns(
+    return rows.join(where, left_on="line", right_on="_row", how="left", maintain_order="left").with_columns(
         pl.col("_line").alias("line"), pl.format("{}:{}", pl.col("attachment"), pl.col("_line")).alias("id"))
 
 
