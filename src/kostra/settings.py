@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     # The statistics year the portal and the office open on; by default the reporting calendar decides
     # (kostra.catalog.calendar: the previous calendar year).
     reporting_year: int | None = None
+    # Key-figure pages: where a population date is not loaded (1 January after the newest SSB table loaded),
+    # use the newest loaded year as a stand-in, labelled on every page; off, such figures are '..' with the
+    # reason. `kostra demo` turns it on for the demo year (issue 12, point 5).
+    population_stand_in: bool = False
     base_url: str | None = None
     session_idle_minutes: int = Field(default=60, ge=1)
     session_max_hours: int = Field(default=8, ge=1)

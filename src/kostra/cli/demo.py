@@ -57,7 +57,9 @@ def demo(settings: Settings, year: int, seed: int, limit_units: int | None, no_s
         from kostra.cli.serve import run_server
 
         click.echo(f"Serving on http://{host or settings.host}:{port or settings.port}/ (Ctrl+C stops).", err=True)
-        run_server(settings, host, port)
+        # The demo year's population (1 January after it) is not published yet: the key-figure pages use the
+        # newest loaded year instead, and say so on every page.
+        run_server(settings.model_copy(update={"population_stand_in": True}), host, port)
 
 
 def _echo_users() -> None:

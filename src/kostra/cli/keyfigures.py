@@ -64,9 +64,10 @@ def compute_figures(ctx: click.Context, year: int, figures: tuple[str, ...], reg
     if output_format == "parquet" and output is None:
         raise UsageError("--format parquet writes a file: give --output FILE.parquet")
     started = time.perf_counter()
-    with database_session(settings_of(ctx)) as session:
+    settings = settings_of(ctx)
+    with database_session(settings) as session:
         result = compute(session, year, figures=figures or None, regions=regions or None,
-                         population_stand_in=population_stand_in)
+                         population_stand_in=population_stand_in, cache_dir=settings.home / "cache")
     frame = result.frame
     if output_format == "parquet":
         frame.write_parquet(output)

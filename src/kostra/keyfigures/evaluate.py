@@ -22,6 +22,11 @@ from kostra.keyfigures.sources import AccountsSource, PopulationSource
 
 __all__ = ["Evaluator"]
 
+# The statuses as plain strings: compared for every value read (an enum's .value costs a call each time).
+_ESTIMATED, _NOT_APPLICABLE, _NIL = (ValueStatus.ESTIMATED.value, ValueStatus.NOT_APPLICABLE.value,
+                                     ValueStatus.NIL.value)
+_NOT_SENT = (ValueStatus.MISSING.value, ValueStatus.PREFILLED_UNCONFIRMED.value)
+
 _ROW = ("unit_code", "form_id", "field_name", "row_key", "row_number", "status", "value_number", "value_text",
         "note", "submission_id", "version", "edit_id", "edit_reason", "edit_comment", "_key")
 
@@ -62,8 +67,7 @@ def _file_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
 
 def _reported(rows: list[dict[str, Any]] | None) -> bool:
     """Whether a unit has sent the form (any value, or a nil return), not only rows of an expected form."""
-    return bool(rows) and any(r["status"] not in (ValueStatus.MISSING.value,
-                                                  ValueStatus.PREFILLED_UNCONFIRMED.value) for r in rows or ())
+    return bool(rows) and any(r["status"] not in _NOT_SENT for r in rows or ())
 
 
 class Evaluator:
@@ -77,9 +81,8 @@ class Evaluator:
         self.indicators, self.trace = indicators, trace
         self._rows = self._index(data.values, _field_names(indicators.values()))
         self._memo: dict[tuple[str, str], dict[str, Input]] = {}
+        self._columns: dict[Node, list[Input]] = {}
         self._keep: dict[tuple[str, ...], set[tuple[str, int]]] = {}
-        self._by_unit = {name: {unit[0]: part for unit, part in frame.partition_by("unit", as_dict=True).items()}
-                         for name, frame in data.records.items()}
         self._stats = {name: _file_stats(frame) for name, frame in data.records.items()}
 
     @staticmethod
@@ -89,16 +92,42 @@ class Evaluator:
             return found
         frame = values.filter(pl.col("field_name").is_in(sorted(names))).with_columns(
             pl.lit(None, dtype=pl.String).alias("_key")).select(list(_ROW))
-        for row in frame.iter_rows(named=True):
-            found[(form_ref(row["form_id"]), row["field_name"])][row["unit_code"]].append(row)
+        # Column by column into Python, then zipped into rows: Polars' row-wise iteration is several times slower.
+        columns = frame.to_dict(as_series=False)
+        refs = {form: form_ref(form) for form in set(columns["form_id"])}
+        for cells in zip(*columns.values(), strict=True):
+            row = dict(zip(_ROW, cells, strict=True))
+            found[(refs[row["form_id"]], row["field_name"])][row["unit_code"]].append(row)
         return found
 
     def figure_part(self, indicator: Indicator, part: str) -> dict[str, Input]:
         key = (indicator.id, part)
         if key not in self._memo:
             node = indicator.numerator if part == "numerator" else indicator.denominator
-            self._memo[key] = {unit: self.node(node, unit) for unit in self.units}
+            self._memo[key] = dict(zip(self.units, self._column(node), strict=True))
         return self._memo[key]
+
+    def _column(self, node: Node) -> list[Input]:
+        """``node`` for every unit, in ``units`` order. Equal sub-expressions of different figures (nodes
+        compare by value) are evaluated once: ``population(0, 105)`` serves every per-inhabitant figure."""
+        found = self._columns.get(node)
+        if found is None:
+            found = self._columns[node] = self._evaluate_column(node)
+        return found
+
+    def _evaluate_column(self, node: Node) -> list[Input]:
+        if isinstance(node, Number):
+            return [Input(node.value, "value")] * len(self.units)
+        if isinstance(node, Unary):
+            return [Input(None if i.value is None else -i.value, i.state, i.reason, i.estimated, i.lineage)
+                    for i in self._column(node.operand)]
+        if isinstance(node, Binary):
+            return [_combine(node.op, left, right)
+                    for left, right in zip(self._column(node.left), self._column(node.right), strict=True)]
+        if isinstance(node, Call) and node.func in ("numerator_of", "denominator_of"):
+            other = self.indicators[node.args[0].value]  # type: ignore[union-attr]
+            return self._column(other.numerator if node.func == "numerator_of" else other.denominator)
+        return [self.node(node, unit) for unit in self.units]
 
     def node(self, node: Node, unit: str) -> Input:
         if isinstance(node, Number):
@@ -146,10 +175,10 @@ class Evaluator:
                 if status in COUNTING and row["value_number"] is not None:
                     total += row["value_number"]
                     nil_only = False
-                    estimated = estimated or status == ValueStatus.ESTIMATED.value
-                elif status == ValueStatus.NOT_APPLICABLE.value:
+                    estimated = estimated or status == _ESTIMATED
+                elif status == _NOT_APPLICABLE:
                     nil_only = False
-                elif status != ValueStatus.NIL.value:
+                elif status != _NIL:
                     missing.append(f"{reporter}: {node.text} {status}" + (f" ({row['note']})" if row["note"] else ""))
                 if self.trace:
                     lineage.append(Lineage("form", reporter, {k: row[k] for k in _ROW if k != "_key"}))
@@ -187,9 +216,8 @@ class Evaluator:
         if missing:
             return None, Input(None, "missing", f"{', '.join(missing[:3])}: no {name} ({FILE_FORMS[name]}) "
                                                 f"submitted for {self.data.year}"), reporters
-        parts = [self._by_unit.get(name, {}).get(r) for r in reporters]
-        present = [p for p in parts if p is not None]
-        frame = pl.concat(present) if len(present) > 1 else present[0] if present else None
+        records = self.data.records.get(name)
+        frame = None if records is None else records.filter(pl.col("unit").is_in(reporters))
         if frame is None or frame.is_empty():
             state = "nil" if all(states[r] == "nil" for r in reporters) else "value"
             return None, Input(0.0, state, "nothing to report" if state == "nil" else ""), reporters

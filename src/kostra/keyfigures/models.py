@@ -30,7 +30,11 @@ class Scale(StrEnum):
 
     @property
     def factor(self) -> int:
-        return {"percent": 100, "per_1000": 1000, "per_10000": 10000, "ratio": 1, "kroner_per_1000": 1000}[self.value]
+        return _FACTORS[self]
+
+
+# Looked up for every value computed: a plain dict, not the enum's value property each time.
+_FACTORS = {Scale.PERCENT: 100, Scale.PER_1000: 1000, Scale.PER_10000: 10000, Scale.RATIO: 1, Scale.KRONER_1000: 1000}
 
 
 class _Frozen(BaseModel):

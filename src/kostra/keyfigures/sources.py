@@ -10,17 +10,42 @@ clearly labelled stand-in. Accounts come from the accounts engine over the submi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
-import numpy as np
-import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.errors import KostraError
 from kostra.reference import base_units, district_years, mapping, population, population_years, region
 from kostra.reference.datafiles import district_cube, municipality_cube
 
-__all__ = ["AccountsSource", "PopulationSource"]
+__all__ = ["AccountsSource", "PopulationSource", "StandIn", "population_stand_ins"]
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A population date of a year's figures that is not loaded (``wanted``: 1 January of that year) and the
+    year used instead (``used``) when stand-ins are asked for."""
+
+    wanted: int
+    used: int
+
+
+def population_stand_ins(year: int) -> list[StandIn]:
+    """The stand-ins ``compute(..., population_stand_in=True)`` uses for ``year`` (none when all is loaded).
+
+    >>> population_stand_ins(2025)   # with population held up to 1 January 2024
+    [StandIn(wanted=2025, used=2024), StandIn(wanted=2026, used=2024)]
+    """
+    source = PopulationSource(year, stand_in=True)
+    found = []
+    for date, wanted in (("jan1_year", year), ("jan1_next_year", year + 1)):
+        used, note = source.date_year(date)
+        if note and used is not None:
+            found.append(StandIn(wanted, used))
+    return found
 
 
 class PopulationSource:
@@ -98,42 +123,25 @@ def _inverse(structure: int, date_year: int) -> dict[str, dict[str, float]]:
 
 
 class AccountsSource:
-    """Values of (function, art, scope) per unit from the submitted accounts, computed once per year."""
+    """Values of (function, art, scope) per unit from the submitted accounts, computed once per year
+    (:mod:`kostra.keyfigures.accounts`; kept in ``cache_dir`` when given)."""
 
-    def __init__(self, session: Session, year: int, units: list[str]) -> None:
+    def __init__(self, session: Session, year: int, units: list[str], *, as_of: datetime | None = None,
+                 approved_only: bool = False, cache_dir: Path | None = None) -> None:
         self.session, self.year, self.units = session, year, units
+        self.as_of, self.approved_only = as_of, approved_only  # only files submitted by then (a snapshot)
+        self.cache_dir = cache_dir
         self._values: dict[tuple[str, str, str], dict[str, float]] = {}
         self._have: dict[str, set[str]] = {}
         self.error = ""
 
     def prepare(self, cells: set[tuple[str, str, str]]) -> None:
         """Compute every (function, art, scope) the figures ask for, in one engine run per scope."""
-        from kostra.accounts.definitions import load_year
-        from kostra.accounts.engine import Definitions, compute
-        from kostra.accounts.submitted import read_submitted
+        from kostra.keyfigures.accounts import accounts_values
 
-        try:
-            defs = load_year(self.year)
-        except KostraError as error:
-            self.error = f"no accounts definitions for {self.year}: {error}"
-            return
-        plain = Definitions(defs.definitions.funksjonshierarki, defs.definitions.artshierarki, None, None,
-                            defs.definitions.formulas)
-        # A county municipality ff00 may report its accounts as unit ff (as kostra.accounts.regions reads them).
-        codes = {u: u for u in self.units}
-        codes.update({u[:2]: u for u in self.units if len(u) == 4 and u.endswith("00") and u != "0300"})
-        submitted = read_submitted(self.session, self.year, set(codes))
-        for scope, raw in (("kasse", submitted.kasse), ("konsern", submitted.konsern)):
-            frame = raw.with_columns(pl.col("region").replace(codes))
-            wanted = sorted({(f, a) for f, a, s in cells if s == scope})
-            self._have[scope] = set(frame.get_column("region").unique().to_list())
-            if not wanted:
-                continue
-            engine_cells = [(defs.manifest.office.kontoklasse, f, a) for f, a in wanted]
-            values = compute(plain, frame, None, engine_cells, self.units).values("kasse")
-            for i, (function, art) in enumerate(wanted):
-                row = np.asarray(values[i]).ravel()
-                self._values[(function, art, scope)] = dict(zip(self.units, row.tolist(), strict=True))
+        found = accounts_values(self.session, self.year, self.units, cells, as_of=self.as_of,
+                                approved_only=self.approved_only, cache_dir=self.cache_dir)
+        self._values, self._have, self.error = found.values, found.have, found.error
 
     def value(self, unit: str, function: str, art: str, scope: str) -> tuple[float | None, str]:
         if self.error:

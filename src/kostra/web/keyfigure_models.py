@@ -23,6 +23,7 @@ __all__ = [
     "InputEstimate",
     "InputValue",
     "LineagePage",
+    "PopulationStandIn",
     "PortalFigure",
     "PortalHit",
     "PortalKeyfiguresPage",
@@ -35,6 +36,14 @@ __all__ = [
 Symbol = Literal["", "..", ".", "-", "|"]
 # What a comparison series is to the municipality shown.
 SeriesRole = Literal["unit", "group", "county", "country", "country_without_oslo"]
+
+
+class PopulationStandIn(BaseModel):
+    """The population on 1 January ``used`` stands in for 1 January ``wanted``, which is not loaded (the demo:
+    ``KOSTRA_POPULATION_STAND_IN``); every page that shows such figures says so."""
+
+    wanted: int
+    used: int
 
 
 class FigureRef(BaseModel):
@@ -112,6 +121,7 @@ class LineagePage(BaseModel):
     note: str = ""  # e.g. "covers 2 of 46 units", or a population stand-in
     covered: list[CoveredUnit] = []
     not_covered: list[CoveredUnit] = []
+    population_stand_ins: list[PopulationStandIn] = []
 
 
 class FigureListPage(BaseModel):
@@ -155,6 +165,7 @@ class ComparisonPage(BaseModel):
     family: str = ""
     families: list[str] = []
     figures: list[FigureComparison]
+    population_stand_ins: list[PopulationStandIn] = []
 
 
 class PortalHit(BaseModel):
@@ -196,3 +207,4 @@ class PortalKeyfiguresPage(BaseModel):
     group_name: str = ""
     checked_at: datetime | None = None
     figures: list[PortalFigure]
+    population_stand_ins: list[PopulationStandIn] = []

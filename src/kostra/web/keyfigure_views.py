@@ -21,11 +21,19 @@ from sqlalchemy.orm import Session
 from kostra.access import Principal, require_unit_access
 from kostra.catalog.forms import load_catalog
 from kostra.controls import reports
-from kostra.controls.language.syntax import Name, walk
+from kostra.controls.language.syntax import Call, Name, walk
 from kostra.controls.reports import Hit
 from kostra.controls.unit_reports import unit_hits
 from kostra.errors import AccessDenied, KostraError, NotFound, UsageError
-from kostra.keyfigures import Indicator, UnitPart, compute, explain, load_indicators, series
+from kostra.keyfigures import (
+    Indicator,
+    UnitPart,
+    compute,
+    explain,
+    load_indicators,
+    population_stand_ins,
+    series,
+)
 from kostra.reference.grouping import kostra_grouping
 from kostra.reference.regions import region as region_info
 from kostra.reference.regions import years as structure_years
@@ -41,6 +49,7 @@ from kostra.web.keyfigure_models import (
     InputEstimate,
     InputValue,
     LineagePage,
+    PopulationStandIn,
     PortalFigure,
     PortalHit,
     PortalKeyfiguresPage,
@@ -105,6 +114,34 @@ def form_fields(indicator: Indicator, every: dict[str, Indicator]) -> list[str]:
         if other in every and other != indicator.id:
             found.update(form_fields(every[other], every))
     return sorted(found)
+
+
+def population_dates(indicator: Indicator, every: dict[str, Indicator]) -> set[int]:
+    """The 1 January dates (as offsets from the figure's year: 0 or 1) whose population the figure reads,
+    through the figures it refers to too; ``population(a, b)`` reads 1 January of the next year."""
+    found: set[int] = set()
+    for part in (indicator.numerator, indicator.denominator):
+        for node in walk(part):
+            if isinstance(node, Call) and node.func == "population":
+                date = next((getattr(v, "value", "") for k, v in node.kwargs if k == "date"), "jan1_next_year")
+                found.add(1 if date == "jan1_next_year" else 0)
+    for other in indicator.depends_on:
+        if other in every and other != indicator.id:
+            found |= population_dates(every[other], every)
+    return found
+
+
+def stand_ins(uses: Iterable[tuple[int, Indicator]], every: dict[str, Indicator],
+              wanted: bool) -> list[PopulationStandIn]:
+    """The population stand-ins the figures ``uses`` ((year, figure) shown) are computed with when ``wanted``
+    (the setting), each once, oldest first."""
+    if not wanted:
+        return []
+    found: set[tuple[int, int]] = set()
+    for year, indicator in uses:
+        dates = {year + offset for offset in population_dates(indicator, every)}
+        found.update((s.wanted, s.used) for s in population_stand_ins(year) if s.wanted in dates)
+    return [PopulationStandIn(wanted=w, used=u) for w, u in sorted(found)]
 
 
 def figure_list(year: int) -> FigureListPage:
@@ -199,11 +236,16 @@ def _aggregate(year: int, code: str) -> bool:
         return False
 
 
-def lineage_page(session: Session, principal: Principal, year: int, figure: str, region: str) -> LineagePage:
-    """Why ``figure`` of ``region`` in ``year`` is the number it is. Raises AccessDenied, NotFound."""
+def lineage_page(session: Session, principal: Principal, year: int, figure: str, region: str, *,
+                 population_stand_in: bool = False) -> LineagePage:
+    """Why ``figure`` of ``region`` in ``year`` is the number it is. Raises AccessDenied, NotFound.
+
+    ``population_stand_in`` (the setting): a population date not loaded is replaced by the newest loaded
+    year, and the page says so (``population_stand_ins``)."""
     require_figure_access(principal, region)
     ref = _one_figure(year, figure)
-    explained = explain(session, year, figure, region)
+    explained = explain(session, year, figure, region, population_stand_in=population_stand_in)
+    every = _indicators(year)
     row = explained.row
     aggregate = _aggregate(year, region)
     edits = _edits(session, explained.units)
@@ -216,7 +258,8 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
         units_covered=row["units_covered"], units_estimated=row["units_estimated"],
         units_total=row["units_total"], note=row["note"] or "",
         covered=_units(year, figure, explained.units, covered=True) if aggregate else [],
-        not_covered=_units(year, figure, explained.units, covered=False) if aggregate else [])
+        not_covered=_units(year, figure, explained.units, covered=False) if aggregate else [],
+        population_stand_ins=stand_ins([(year, every[figure])], every, population_stand_in))
 
 
 # --- comparison -------------------------------------------------------------------------------------------
@@ -246,13 +289,14 @@ def _series_years(year: int) -> list[int]:
     return [y for y in range(year - SERIES_YEARS + 1, year + 1) if y in held]
 
 
-def _computed(session: Session, years: Sequence[int], figures: list[str] | None,
-              regions: list[str]) -> dict[tuple[str, str, int], dict[str, Any]]:
+def _computed(session: Session, years: Sequence[int], figures: list[str] | None, regions: list[str],
+              population_stand_in: bool = False) -> dict[tuple[str, str, int], dict[str, Any]]:
     """(figure, region, year) → the engine's row; a year the engine cannot compute is left out."""
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
     for year in years:
         try:
-            frame = compute(session, year, figures=figures, regions=regions).frame
+            frame = compute(session, year, figures=figures, regions=regions,
+                            population_stand_in=population_stand_in).frame
         except KostraError:
             continue
         for row in frame.iter_rows(named=True):
@@ -268,11 +312,12 @@ def _point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, region
 
 
 def _series_rows(session: Session, figure: str, regions: list[str], years: list[int],
-                 year: int) -> dict[tuple[str, str, int], dict[str, Any]]:
+                 year: int, population_stand_in: bool = False) -> dict[tuple[str, str, int], dict[str, Any]]:
     """(figure, region, year) → the engine's row of ``figure`` over ``years`` in ``year``'s structure;
     none (every point ``..``) for a figure the engine cannot make a series of."""
     try:
-        frame = series(session, figure, regions, years=years, structure_year=year)
+        frame = series(session, figure, regions, years=years, structure_year=year,
+                       population_stand_in=population_stand_in)
     except KostraError:
         return {}
     return {(row["figure"], row["region"], int(row["year"])): row for row in frame.iter_rows(named=True)}
@@ -288,22 +333,27 @@ def chosen_figures(year: int, family: str) -> tuple[str, list[str], dict[str, Fi
     return shown, families, {key: ref for key, ref in figures.items() if ref.family == shown}
 
 
-def comparison_page(session: Session, year: int, region: str, family: str = "") -> ComparisonPage:
+def comparison_page(session: Session, year: int, region: str, family: str = "", *,
+                    population_stand_in: bool = False) -> ComparisonPage:
     """The key figures of one family of ``region`` beside its group, county, EAK and EAKUO, over five years,
-    in ``year``'s region structure (across the 2024 reform: mergers summed first, splits marked ``|``)."""
+    in ``year``'s region structure (across the 2024 reform: mergers summed first, splits marked ``|``).
+    ``population_stand_in`` as for :func:`lineage_page`."""
     chosen = comparison_regions(session, year, region)
     shown, families, figures = chosen_figures(year, family)
     years = _series_years(year)
     codes = [code for _, code in chosen]
     compared = []
     for ref in figures.values():
-        rows = _series_rows(session, ref.id, codes, years, year)
+        rows = _series_rows(session, ref.id, codes, years, year, population_stand_in)
         series = [ComparisonSeries(role=role, region=code, name=_region_name(year, code),  # type: ignore[arg-type]
                                    points=[_point(rows, ref.id, code, y) for y in years],
                                    href=lineage_href(year, ref.id, code)) for role, code in chosen]
         compared.append(FigureComparison(figure=ref, series=series))
+    every = _indicators(year)  # the series are computed with the year's definitions in every year
+    uses = [(y, every[key]) for y in years for key in figures if key in every]
     return ComparisonPage(year=year, region=region, region_name=_region_name(year, region), years=years,
-                          family=shown, families=families, figures=compared)
+                          family=shown, families=families, figures=compared,
+                          population_stand_ins=stand_ins(uses, every, population_stand_in))
 
 
 # --- the portal -------------------------------------------------------------------------------------------
@@ -340,14 +390,16 @@ def group_point(rows: dict[tuple[str, str, int], dict[str, Any]], figure: str, g
     return SeriesPoint(year=year, value=None, symbol=".."), "too_few_units"
 
 
-def portal_keyfigures(session: Session, principal: Principal, year: int, unit_code: str) -> PortalKeyfiguresPage:
-    """The unit's key figures as they will be published, beside its group's, with the hits behind each."""
+def portal_keyfigures(session: Session, principal: Principal, year: int, unit_code: str, *,
+                      population_stand_in: bool = False) -> PortalKeyfiguresPage:
+    """The unit's key figures as they will be published, beside its group's, with the hits behind each.
+    ``population_stand_in`` as for :func:`lineage_page`."""
     require_unit_access(principal, unit_code)
     unit = session.get(Unit, unit_code)
     if unit is None:
         raise NotFound(f"no unit {unit_code}")
     group = kostra_grouping(session, year).group_of(unit_code)
-    rows = _computed(session, [year], None, [unit_code] + ([group] if group else []))
+    rows = _computed(session, [year], None, [unit_code] + ([group] if group else []), population_stand_in)
     found = unit_hits(session, year, reports.units_reported_by(session, unit_code))
     figures = []
     every = _indicators(year)
@@ -363,6 +415,8 @@ def portal_keyfigures(session: Session, principal: Principal, year: int, unit_co
                                     group_value=theirs.value, group_symbol=theirs.symbol, group_hidden=hidden,
                                     inputs=inputs, hits=[_portal_hit(year, h) for h in hits_on(inputs, found.current)],
                                     href=lineage_href(year, key, unit_code)))
+    uses = [(year, i) for i in every.values() if i.units == "municipality"]
     return PortalKeyfiguresPage(year=year, unit_code=unit_code, unit_name=unit.name, group=group,
                                 group_name=_region_name(year, group) if group else "",
-                                checked_at=found.checked_at, figures=figures)
+                                checked_at=found.checked_at, figures=figures,
+                                population_stand_ins=stand_ins(uses, every, population_stand_in))

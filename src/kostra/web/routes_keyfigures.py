@@ -32,10 +32,15 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+def _stand_in(request: Request) -> bool:
+    """The setting KOSTRA_POPULATION_STAND_IN (on in the demo): a population not loaded has a stand-in."""
+    return bool(request.app.state.settings.population_stand_in)
+
+
 @router.get("/keyfigures/{year}/{figure}/{region}")
 @router.get("/keyfigures/{year}/{figure}/{region}.json", name="keyfigure_lineage_json")
 def lineage(request: Request, year: int, figure: str, region: str, principal: PageUser, session: Db) -> Response:
-    page = lineage_page(session, principal, year, figure, region)
+    page = lineage_page(session, principal, year, figure, region, population_stand_in=_stand_in(request))
     return render(request, "keyfigures/lineage.html", page)
 
 
@@ -63,7 +68,7 @@ def _draw(page: ComparisonPage, lang: Lang) -> None:
 @router.get("/office/{year}/keyfigures/{region}.json", name="office_keyfigures_region_json")
 def comparison(request: Request, year: int, region: str, _principal: OfficeUser, session: Db,
                lang: LangDep, family: str = "") -> Response:
-    page = comparison_page(session, year, region, family.strip())
+    page = comparison_page(session, year, region, family.strip(), population_stand_in=_stand_in(request))
     _draw(page, lang)
     return render(request, "office/keyfigures/region.html", page)
 
@@ -71,5 +76,5 @@ def comparison(request: Request, year: int, region: str, _principal: OfficeUser,
 @router.get("/portal/{year}/{unit_code}/keyfigures")
 @router.get("/portal/{year}/{unit_code}/keyfigures.json", name="portal_keyfigures_json")
 def portal(request: Request, year: int, unit_code: str, principal: PageUser, session: Db) -> Response:
-    page = portal_keyfigures(session, principal, year, unit_code)
+    page = portal_keyfigures(session, principal, year, unit_code, population_stand_in=_stand_in(request))
     return render(request, "portal/keyfigures.html", page)

@@ -1,0 +1,213 @@
+"""The accounts values key figures read: (function, art, scope) per unit, from the accounts engine over the
+submitted kasse (0A/0C) and konsern (0M/0P) files, with the year's definitions (brutto AGD9, netto AGD1).
+
+The files counted are those submitted by ``as_of`` (an instant: the moment a snapshot was frozen) and, when
+asked, only approved versions. With a ``cache_dir`` (KOSTRA_HOME/cache) the engine's output is kept as Parquet
+under a key over everything it is derived from: the counted files (attachment id and SHA-256 of each unit's
+form), the units and cells asked for, the accounts definitions' contents and the code that parses and
+computes. Any change gives another key, so a cached result is never stale; deleting the folder is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kostra.dataset import SubmittedAttachment
+from kostra.errors import KostraError
+from kostra.keyfigures.cache import CODE, cached_frame, code_stamp, key_of
+from kostra.keyfigures.definitions import DEFINITIONS
+from kostra.keyfigures.submitted import counted_attachments
+from kostra.store.models import Attachment
+
+__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "read_accounts"]
+
+KASSE, KONSERN = ("0A", "0C"), ("0M", "0P")  # as kostra.accounts.submitted (not imported: it loads the engine)
+_VERSION = 1  # bump when the cached frame's shape or meaning changes
+_SCHEMA = {"scope": pl.String, "function": pl.String, "art": pl.String, "unit": pl.String, "value": pl.Float64}
+
+
+@dataclass
+class AccountsValues:
+    """``values[(function, art, scope)][unit]``; ``have[scope]``: the units with a file; ``error``: why none."""
+
+    values: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
+    have: dict[str, set[str]] = field(default_factory=dict)
+    error: str = ""
+
+
+def accounts_attachments(session: Session, year: int, units: Iterable[str] | None, *, as_of: datetime | None = None,
+                         approved_only: bool = False) -> list[SubmittedAttachment]:
+    """The submitted 0A/0C/0M/0P attachments that count (of ``units`` when given)."""
+    return counted_attachments(session, year, forms=[*KASSE, *KONSERN],
+                               units=sorted(units) if units is not None else None, as_of=as_of,
+                               approved_only=approved_only)
+
+
+def read_accounts(session: Session, year: int, found: list[SubmittedAttachment]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The records of the attachments ``found`` as engine rows: (kasse, konsern), ``RECORD_SCHEMA`` columns of
+    :mod:`kostra.accounts.submitted` (revenue arts negated, traceable to attachment and line).
+
+    Every file is split into lines on its own (its encoding and line numbers), then all lines of a form not
+    read before in this process are cut and turned into engine rows in one pass (hundreds of small frames cost
+    more than one large one); each file's rows are kept in memory by attachment and SHA-256 for the next
+    call (a web process computes figures for one unit, its group and the country in turn)."""
+    from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS, RECORD_SCHEMA
+
+    known = _remembered(found, year)
+    new = [a for a in found if _memory_key(a, year) not in known]
+    contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
+        Attachment.id.in_([a.attachment_id for a in new]))).all()) if new else {}
+    for form_id, kontoklasse in {**KASSE_FORMS, **KONSERN_FORMS}.items():
+        items = [a for a in new if a.form_id == form_id]
+        if items:
+            known.update(_remember(items, _engine_rows(items, contents, year, kontoklasse)
+                                   .select(list(RECORD_SCHEMA)), year))
+    empty = pl.DataFrame(schema=RECORD_SCHEMA)
+    kinds = []
+    for forms in (KASSE_FORMS, KONSERN_FORMS):
+        parts = [known[_memory_key(a, year)] for a in found if a.form_id in forms]
+        kinds.append(pl.concat(parts) if parts else empty)
+    return kinds[0], kinds[1]
+
+
+_memory_lock = threading.Lock()
+_memory: OrderedDict[tuple[int, str, str, str, int], pl.DataFrame] = OrderedDict()
+_MEMORY_SIZE = 1024  # about three years of every unit's accounts files
+
+
+def _memory_key(a: SubmittedAttachment, year: int) -> tuple[int, str, str, str, int]:
+    # Everything the rows are made of: the file's content (SHA-256), whose it is, its form, the layout's year,
+    # and the attachment id (in each row's id), so two databases in one process cannot mix their files.
+    return a.attachment_id, a.sha256, a.unit_code, a.form_id, year
+
+
+def _remembered(found: list[SubmittedAttachment], year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
+    with _memory_lock:
+        return {key: _memory[key] for a in found if (key := _memory_key(a, year)) in _memory}
+
+
+def _remember(items: list[SubmittedAttachment], rows: pl.DataFrame,
+              year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
+    """Each file's rows (an empty frame for a file without records), stored in memory too."""
+    parts = {int(key[0]): part for key, part in rows.partition_by("attachment", as_dict=True).items()}
+    found = {_memory_key(a, year): parts.get(a.attachment_id, rows.clear()) for a in items}
+    with _memory_lock:
+        _memory.update(found)
+        while len(_memory) > _MEMORY_SIZE:
+            _memory.popitem(last=False)
+    return found
+
+
+def _engine_rows(items: list[SubmittedAttachment], contents: dict[int, bytes], year: int,
+                 kontoklasse: dict[str, str]) -> pl.DataFrame:
+    from kostra.accounts.submitted import to_engine_rows
+    from kostra.intake.fixedwidth import LINE_COLUMN, parse_records, read_lines
+    from kostra.intake.layouts import load_layout
+
+    parts = [read_lines(contents.get(a.attachment_id) or b"").frame.with_columns(
+        pl.lit(a.unit_code, dtype=pl.String).alias("region"), pl.lit(a.form_id, dtype=pl.String).alias("form"),
+        pl.lit(a.attachment_id, dtype=pl.Int64).alias("attachment")) for a in items]
+    lines = pl.concat(parts).with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
+    where = lines.select("_row", "region", "form", "attachment", pl.col(LINE_COLUMN).cast(pl.Int64).alias("_line"))
+    # The row number stands in for the line through to_engine_rows (which keeps only its own columns).
+    rows = to_engine_rows(parse_records(lines.with_columns(pl.col("_row").alias(LINE_COLUMN)),
+                                        load_layout(items[0].form_id, year)), kontoklasse)
+    return rows.join(where, left_on="line", right_on="_row", how="left", maintain_order="left").with_columns(
+        pl.col("_line").alias("line"), pl.format("{}:{}", pl.col("attachment"), pl.col("_line")).alias("id"))
+
+
+def _unit_codes(units: list[str]) -> dict[str, str]:
+    # A county municipality ff00 may report its accounts as unit ff (as kostra.accounts.regions reads them).
+    codes = {u: u for u in units}
+    codes.update({u[:2]: u for u in units if len(u) == 4 and u.endswith("00") and u != "0300"})
+    return codes
+
+
+def _engine(session: Session, year: int, units: list[str], cells: set[tuple[str, str, str]],
+            found: list[SubmittedAttachment]) -> AccountsValues:
+    """One engine run per scope that has files and cells asked for."""
+    import numpy as np
+
+    from kostra.accounts.definitions import load_year
+    from kostra.accounts.engine import Definitions, compute
+
+    try:
+        defs = load_year(year)
+    except KostraError as error:
+        return AccountsValues(error=f"no accounts definitions for {year}: {error}")
+    plain = Definitions(defs.definitions.funksjonshierarki, defs.definitions.artshierarki, None, None,
+                        defs.definitions.formulas)
+    codes = _unit_codes(units)
+    result = AccountsValues()
+    kasse, konsern = read_accounts(session, year, found)
+    for scope, raw in (("kasse", kasse), ("konsern", konsern)):
+        frame = raw.with_columns(pl.col("region").replace(codes))
+        wanted = sorted({(f, a) for f, a, s in cells if s == scope})
+        result.have[scope] = set(frame.get_column("region").unique().to_list())
+        if not wanted or frame.is_empty():  # no file of this kind: every unit is missing, nothing to compute
+            continue
+        engine_cells = [(defs.manifest.office.kontoklasse, f, a) for f, a in wanted]
+        values = compute(plain, frame, None, engine_cells, units).values("kasse")
+        for i, (function, art) in enumerate(wanted):
+            row = np.asarray(values[i]).ravel()
+            result.values[(function, art, scope)] = dict(zip(units, row.tolist(), strict=True))
+    return result
+
+
+def _key(year: int, units: list[str], cells: set[tuple[str, str, str]], found: list[SubmittedAttachment]) -> str:
+    folder = DEFINITIONS / str(year) / "accounts"
+    definitions = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.glob("*"))] \
+        if folder.is_dir() else []
+    code = code_stamp([*(CODE / "accounts").glob("*.py"), *(CODE / "intake").glob("*.py"),
+                       *(CODE / "intake" / "layouts").glob("Regnskap*"), CODE / "keyfigures" / "accounts.py"])
+    return key_of(_VERSION, year, units, sorted(cells), definitions, code,
+                  [(a.form_id, a.unit_code, a.attachment_id, a.sha256) for a in found])
+
+
+def _to_frame(result: AccountsValues) -> pl.DataFrame:
+    rows = [(scope, f, a, unit, value) for (f, a, scope), by_unit in result.values.items()
+            for unit, value in by_unit.items()]
+    rows += [(scope, None, None, unit, None) for scope, units in result.have.items() for unit in units]
+    rows += [(scope, None, None, None, None) for scope in result.have]  # a scope whose set is empty
+    return pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+
+
+def _from_frame(frame: pl.DataFrame) -> AccountsValues:
+    result = AccountsValues()
+    for scope, function, art, unit, value in frame.iter_rows():
+        if function is None:
+            units = result.have.setdefault(scope, set())
+            if unit is not None:
+                units.add(unit)
+        else:
+            result.values.setdefault((function, art, scope), {})[unit] = value
+    return result
+
+
+def accounts_values(session: Session, year: int, units: list[str], cells: set[tuple[str, str, str]], *,
+                    as_of: datetime | None = None, approved_only: bool = False,
+                    cache_dir: Path | None = None) -> AccountsValues:
+    """Every (function, art, scope) in ``cells`` for ``units`` (from ``cache_dir`` when computed before)."""
+    found = accounts_attachments(session, year, _unit_codes(units), as_of=as_of, approved_only=approved_only)
+    if cache_dir is None:
+        return _engine(session, year, units, cells, found)
+    error = ""
+
+    def build() -> pl.DataFrame | None:
+        nonlocal error
+        result = _engine(session, year, units, cells, found)
+        error = result.error
+        return None if result.error else _to_frame(result)  # an error is not kept: it says what to fix
+
+    frame = cached_frame(cache_dir, f"keyfigures-accounts-{year}", _key(year, units, cells, found), build)
+    return AccountsValues(error=error) if frame is None else _from_frame(frame)
