@@ -27,13 +27,13 @@ def test_cached_values_equal_fresh_ones_and_follow_every_change(session: Session
     submissions.submit(session, KONGSVINGER, confirm_warnings=True, **FORM5)
     session.commit()
     first = year_values(session, 2025, cache_dir=tmp_path)
-    [stored] = list(tmp_path.glob("values-2025-expected-*.parquet"))
+    [stored] = list(tmp_path.glob("values-2025-*.parquet"))
     assert first.equals(year_values(session, 2025)) and first.equals(year_values(session, 2025, cache_dir=tmp_path))
     edit_value(session, Principal("statistiker", Role.STATISTICIAN, None), field="plasser_i_alt", value="68",
                reason="REVIEW", **FORM5)
     session.commit()
     assert _places(year_values(session, 2025, cache_dir=tmp_path)) == ["68"]
-    [renewed] = list(tmp_path.glob("values-2025-expected-*.parquet"))
+    [renewed] = list(tmp_path.glob("values-2025-*.parquet"))
     assert renewed != stored  # a new key; the old file is gone
     submissions.save_draft(session, KONGSVINGER, values=form5_values(plasser_i_alt="66"), confirm=["*"],
                            replace=True, **FORM5)

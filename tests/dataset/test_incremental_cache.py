@@ -111,7 +111,7 @@ def test_each_change_rebuilds_one_unit_and_equals_a_full_build(session: Session,
     assert _changed(before, stamps) == {"3401"}
     _assert_cache_equals_full_build(session, cache)
     assert year_values(session, 2025, cache_dir=cache).filter(pl.col("unit_code") == "3401").is_empty()
-    assert len(list(cache.glob("values-2025-expected-*.parquet"))) == 1  # one file per name
+    assert len(list(cache.glob("values-2025-*.parquet"))) == 1  # one file per name
 
 
 @pytest.mark.parametrize("expected", [True, False])

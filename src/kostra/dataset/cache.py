@@ -31,7 +31,7 @@ from kostra.store.models import Draft, Edit, Submission, Unit
 __all__ = ["base_key", "cached", "cached_by_unit", "unit_stamps"]
 
 # Bump when the shape or meaning of a cached frame changes.
-_BUILDER_VERSION = 3  # 2: the estimate_id and estimate_method columns; 3: per-unit stamps, approvals laid on
+_BUILDER_VERSION = 4  # 2: estimate columns; 3: per-unit stamps, approvals laid on; 4: one file for both shapes
 
 
 def _definitions(year: int) -> list[tuple[str, int, int]]:

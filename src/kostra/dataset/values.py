@@ -308,12 +308,17 @@ def year_values(session: Session, year: int, *, as_of: date | None = None, appro
 
 def _cached_year(session: Session, year: int, expected: bool, definitions_year: int | None,
                  cache_dir: Path) -> pl.DataFrame:
-    """The whole year's frame from the per-unit cache, with the approvals in force now."""
-    base = base_key(year, definitions_year or year, expected)
-    stamps = unit_stamps(session, year, drafts=expected)  # drafts only matter for the expected forms' rows
-    frame = cached_by_unit(cache_dir, f"values-{year}-{'expected' if expected else 'submitted'}", base, stamps,
-                           lambda codes: _year_values(session, year, None, False, None, codes, expected,
+    """The whole year's frame from the per-unit cache, with the approvals in force now.
+
+    One cache serves both shapes: the submitted values are the expected frame without the rows of forms not
+    submitted (those alone have no submission), so the control run and the key figures share one file."""
+    base = base_key(year, definitions_year or year, True)
+    stamps = unit_stamps(session, year, drafts=True)
+    frame = cached_by_unit(cache_dir, f"values-{year}", base, stamps,
+                           lambda codes: _year_values(session, year, None, False, None, codes, True,
                                                       definitions_year))
+    if not expected:
+        frame = frame.filter(pl.col("submission_id").is_not_null())
     return _with_approvals(session, year, frame)
 
 
