@@ -4,7 +4,9 @@ For one file all screens are evaluated in one query. For many files of one form 
 uploads) the screens that are the same expression for every file are evaluated in one grouped query over the
 files' records together, keyed by file: on small files Polars' fixed cost per query and per expression node
 outweighs the work, and the grouped query pays it once. Screens that differ between files (those reading the
-region, say) are evaluated per file as before. The outcome for each file is the one :func:`screened_out` gives.
+region, say) are evaluated per file as before. Screens that are worth a query only in a group
+(``FileRule.screen_alone`` False) are evaluated only there, so a group may screen out more rules than
+:func:`screened_out`; a screened-out rule reports nothing, so the reports are the same either way.
 """
 
 from __future__ import annotations
@@ -41,11 +43,12 @@ class _Probes:
     exprs: dict[int, pl.Expr] = field(default_factory=dict)
 
 
-def _probes(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> _Probes:
+def _probes(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments, *, alone: bool) -> _Probes:
+    """The file's screens; ``alone`` leaves out those worth a query only for files screened together."""
     columns = frozenset(records.columns)
     probes = _Probes(set())
     for index, rule in enumerate(rules):
-        if rule.screen is None:
+        if rule.screen is None or (alone and not rule.screen_alone):
             continue
         try:
             expr = rule.screen(args, columns)
@@ -68,7 +71,7 @@ def screened_out(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckAr
     All screens are evaluated in one query. A screen that fails to build, or a query that fails, screens
     nothing out: the rule's own ``check`` then runs and reports its problem as usual.
     """
-    probes = _probes(rules, records, args)
+    probes = _probes(rules, records, args, alone=True)
     return probes.quiet | (_silent(records, probes.exprs) or set())
 
 
@@ -85,12 +88,13 @@ def _silent(records: pl.DataFrame, exprs: dict[int, pl.Expr]) -> set[int] | None
 
 
 def screened_out_together(files: Sequence[ScreenedFile]) -> list[set[int]]:
-    """:func:`screened_out` of every file, with the screens shared by files of one schema evaluated together.
+    """Per file, the indexes of the rules screened out, with the screens shared by files of one schema (and the
+    group-only ones) evaluated together.
 
     A file whose own screens fail keeps only the rules screened out without a query, as for one file; when the
     grouped query fails, each file of the group is screened alone.
     """
-    probes = [_probes(item.rules, item.records, item.args) for item in files]
+    probes = [_probes(item.rules, item.records, item.args, alone=False) for item in files]
     quiet: list[set[int] | None] = [None] * len(files)
     groups: dict[tuple[tuple[str, pl.DataType], ...], list[int]] = {}
     for position, item in enumerate(files):
