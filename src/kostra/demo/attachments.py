@@ -91,9 +91,9 @@ def _keep_and_submit(session: Session, planned: _Planned, controlled: Controlled
     if planned.submitted_at is None:
         return False
     upload, unit = planned.upload, planned.unit
-    values = _contact(unit) if upload.form.fields() else {}
-    submissions.save_draft(session, upload.principal, year=upload.year, form_id=planned.form_id,
-                           unit_code=unit.code, values=values)
+    if upload.form.fields():  # the contact person; a form of only a file (accounts) has nothing to save
+        submissions.save_draft(session, upload.principal, year=upload.year, form_id=planned.form_id,
+                               unit_code=unit.code, values=_contact(unit))
     receipt = submissions.submit(session, upload.principal, year=upload.year, form_id=planned.form_id,
                                  unit_code=unit.code, confirm_warnings=True, recontrol=False)
     receipt.created_at = planned.submitted_at
