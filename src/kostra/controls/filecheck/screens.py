@@ -114,9 +114,10 @@ def _group(files: Sequence[ScreenedFile], probes: Sequence[_Probes], members: li
         only = files[members[0]]
         return [screened_out(only.rules, only.records, only.args)]
     first = probes[members[0]].exprs
-    # Shared: the same expression object (the memoised screens) at the same rule index in every file.
+    # Shared: the same expression at the same rule index in every file (mostly the same object: the screens are
+    # memoised; else equal trees, e.g. the accounts code lists of any municipality but Oslo).
     shared = {index: expr for index, expr in first.items()
-              if all(probes[m].exprs.get(index) is expr for m in members[1:])}
+              if all(_same(probes[m].exprs.get(index), expr) for m in members[1:])}
     together = _together([files[m].records for m in members], shared)
     if together is None:
         return [screened_out(files[m].rules, files[m].records, files[m].args) for m in members]
@@ -127,6 +128,10 @@ def _group(files: Sequence[ScreenedFile], probes: Sequence[_Probes], members: li
         # As for one file: when its own screens fail, none of its screens counts.
         results.append(probes[m].quiet if silent_own is None else probes[m].quiet | silent_shared | silent_own)
     return results
+
+
+def _same(expr: pl.Expr | None, other: pl.Expr) -> bool:
+    return expr is other or (expr is not None and expr.meta.eq(other))
 
 
 def _together(frames: list[pl.DataFrame], shared: dict[int, pl.Expr]) -> list[set[int]] | None:
