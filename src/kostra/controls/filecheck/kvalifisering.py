@@ -15,14 +15,12 @@ from kostra.controls.filecheck.model import CheckArguments, FileRule, Severity
 from kostra.controls.filecheck.sosial_common import (
     OSLO,
     RuleContext,
-    age_bands,
     code_rule,
     common_rules,
-    households_with_children,
     int_of,
     layout_codes,
-    months_received,
     packaged_layout,
+    person_statistics,
     quoted,
     record_rule,
     text_of,
@@ -172,13 +170,8 @@ def rules_for(args: CheckArguments, municipalities: Collection[str] | None = Non
 
 def statistics(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
     """Statistics section of an 11CF report: age bands, total stønad, participants per month and status."""
-    total = records.select(int_of("KVP_STONAD").fill_null(0).sum()).item()
     status = records.group_by(text_of("STATUS").alias("s")).len().sort("s")
     return [
-        {"statistic": "records", "group": "", "count": records.height},
-        *age_bands(records, args),
-        {"statistic": "sum KVP_STONAD (kr)", "group": "", "count": int(total or 0)},
-        *months_received(records),
-        households_with_children(records),
+        *person_statistics(records, args, [("sum KVP_STONAD (kr)", int_of("KVP_STONAD").fill_null(0).sum())]),
         *({"statistic": "status", "group": s, "count": int(n)} for s, n in status.iter_rows()),
     ]

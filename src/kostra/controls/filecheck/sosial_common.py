@@ -29,12 +29,12 @@ __all__ = [
     "OSLO",
     "OSLO_DISTRICTS",
     "RuleContext",
-    "age_bands",
     "common_rules",
     "flag",
     "int_of",
     "layout_codes",
     "packaged_layout",
+    "person_statistics",
     "record_rule",
     "text_of",
 ]
@@ -247,36 +247,37 @@ def common_rules(minor_severity: Severity, old_limit: int, old_title: str, inclu
 
 # -- statistics --------------------------------------------------------------------------------------------
 
-def age_bands(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
-    """Rows ``{"statistic": "age band", "group": "18–24", "count": n}`` for the statistics section."""
-    context = RuleContext(args, frozenset(records.columns))
-    age = context.age()
+def person_statistics(records: pl.DataFrame, args: CheckArguments,
+                      sums: Sequence[tuple[str, pl.Expr]]) -> list[dict[str, object]]:
+    """Statistics rows of an 11F/11CF report: records, age bands, the form's ``sums`` (label, expression),
+    recipients per month (STMND_1..12 set to the month number) and households with children under 18.
+
+    One query for all of them: on a small file Polars' fixed cost per query outweighs the counting.
+    """
+    age = RuleContext(args, frozenset(records.columns)).age()
     bands = [("under 18", age < 18)]
     for low, high in AGE_BANDS:
         inside = (age >= low) if high is None else ((age >= low) & (age <= high))
         bands.append((f"{low}+" if high is None else f"{low}–{high}", inside))
-    # One query for every band (a small file costs Polars' fixed cost per query, not the counting).
-    counts = records.select(*(inside.sum().alias(str(i)) for i, (_, inside) in enumerate(bands)),
-                            age.null_count().alias("unknown")).row(0)
-    rows: list[dict[str, object]] = [
-        {"statistic": "age band", "group": label, "count": int(count)}
-        for (label, _), count in zip(bands, counts[:-1], strict=True)
+    months = range(1, 13)
+    values = records.select(
+        *(inside.sum().alias(f"band {i}") for i, (_, inside) in enumerate(bands)),
+        age.null_count().alias("unknown"),
+        *(expr.alias(f"sum {i}") for i, (_, expr) in enumerate(sums)),
+        *((pl.col(f"STMND_{m}") == f"{m:02d}").sum().alias(f"month {m}") for m in months),
+        (text_of("BU18") == "1").sum().alias("households"),
+    ).row(0, named=True)
+    return [
+        {"statistic": "records", "group": "", "count": records.height},
+        *({"statistic": "age band", "group": label, "count": int(values[f"band {i}"])}
+          for i, (label, _) in enumerate(bands)),
+        {"statistic": "age band", "group": "unknown", "count": int(values["unknown"])},
+        *({"statistic": label, "group": "", "count": int(values[f"sum {i}"] or 0)}
+          for i, (label, _) in enumerate(sums)),
+        *({"statistic": "recipients per month", "group": f"{m:02d}", "count": int(values[f"month {m}"])}
+          for m in months),
+        {"statistic": "households with children under 18", "group": "", "count": int(values["households"])},
     ]
-    rows.append({"statistic": "age band", "group": "unknown", "count": int(counts[-1])})
-    return rows
-
-
-def months_received(records: pl.DataFrame) -> list[dict[str, object]]:
-    """Rows with the number of recipients per month (STMND_1..12 set to the month number)."""
-    counts = records.select([(pl.col(f"STMND_{m}") == f"{m:02d}").sum().alias(str(m)) for m in range(1, 13)]).row(0)
-    return [{"statistic": "recipients per month", "group": f"{m:02d}", "count": int(count)}
-            for m, count in zip(range(1, 13), counts, strict=True)]
-
-
-def households_with_children(records: pl.DataFrame) -> dict[str, object]:
-    """One row: how many records report children under 18 in the household."""
-    count = int(records.select((text_of("BU18") == "1").sum()).item())
-    return {"statistic": "households with children under 18", "group": "", "count": count}
 
 
 # -- layouts shipped in the package ------------------------------------------------------------------------

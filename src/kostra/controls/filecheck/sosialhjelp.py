@@ -14,12 +14,10 @@ import polars as pl
 from kostra.controls.filecheck.model import CheckArguments, FileRule, Severity
 from kostra.controls.filecheck.sosial_common import (
     RuleContext,
-    age_bands,
     code_rule,
     common_rules,
-    households_with_children,
     int_of,
-    months_received,
+    person_statistics,
     quoted,
     record_rule,
     text_of,
@@ -205,12 +203,5 @@ def rules_for(args: CheckArguments) -> list[FileRule]:
 
 def statistics(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
     """Statistics section of an 11F report: age bands, amounts, recipients per month, households."""
-    sums = records.select(int_of("BIDRAG").fill_null(0).sum().alias("b"), int_of("LAAN").fill_null(0).sum().alias("l"))
-    return [
-        {"statistic": "records", "group": "", "count": records.height},
-        *age_bands(records, args),
-        {"statistic": "sum BIDRAG (kr)", "group": "", "count": int(sums["b"][0] or 0)},
-        {"statistic": "sum LAAN (kr)", "group": "", "count": int(sums["l"][0] or 0)},
-        *months_received(records),
-        households_with_children(records),
-    ]
+    return person_statistics(records, args, [("sum BIDRAG (kr)", int_of("BIDRAG").fill_null(0).sum()),
+                                             ("sum LAAN (kr)", int_of("LAAN").fill_null(0).sum())])
