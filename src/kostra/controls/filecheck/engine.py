@@ -22,6 +22,7 @@ from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntr
 from kostra.controls.filecheck.registry import family_of, load_rule_module, rules_of
 from kostra.controls.filecheck.report import Report, now
 from kostra.controls.filecheck.screens import ScreenedFile, screened_out, screened_out_together
+from kostra.controls.filecheck.statistics import StatisticsQuery, statistics_together
 from kostra.errors import UsageError
 from kostra.intake.fixedwidth import TEXT_COLUMN, parse_records, read_lines
 from kostra.intake.layouts import Layout, layout_years, load_layout
@@ -117,9 +118,28 @@ _BATCH_RECORDS = 50_000
 def _finish_together(pending: list[tuple[int, _Started]], done: list[Report | None]) -> None:
     """Screen the pending files together, run their rules into ``done``, and empty ``pending``."""
     quiet = screened_out_together([ScreenedFile(item.rules, item.records, item.args) for _, item in pending])
-    for (index, item), screened in zip(pending, quiet, strict=True):
-        done[index] = _finished(item, screened)
+    queries = [(position, query) for position, (_, item) in enumerate(pending)
+               if (query := _statistics_query(item)) is not None]
+    counted = statistics_together([(query, pending[position][1].records) for position, query in queries])
+    statistics: list[list[dict[str, object]] | None] = [None] * len(pending)
+    for (position, _), rows in zip(queries, counted, strict=True):
+        statistics[position] = rows
+    for (index, item), screened, rows in zip(pending, quiet, statistics, strict=True):
+        done[index] = _finished(item, screened, rows)
     pending.clear()
+
+
+def _statistics_query(item: _Started) -> StatisticsQuery | None:
+    """The module's statistics as one query, when it has one (else its ``statistics`` runs per file)."""
+    build = getattr(item.module, "statistics_query", None)
+    if build is None:
+        return None
+    try:
+        query: StatisticsQuery = build(item.args, frozenset(item.records.columns))
+    except Exception:
+        log.debug("statistics query of %s failed to build", item.args.form, exc_info=True)
+        return None
+    return query
 
 
 @dataclass(slots=True)
@@ -163,9 +183,9 @@ def _started(holder: list[bytes], args: CheckArguments) -> Report | _Started:
     return _Started(args, started, encoding, controls, module, prepared, rules, entries)
 
 
-def _finished(item: _Started, quiet: set[int]) -> Report:
-    """Run the rules not in ``quiet`` and the statistics: the file's report."""
-    entries, checked, statistics = _run_content_rules(item, quiet)
+def _finished(item: _Started, quiet: set[int], counted: list[dict[str, object]] | None = None) -> Report:
+    """Run the rules not in ``quiet`` and the statistics (unless ``counted`` already): the file's report."""
+    entries, checked, statistics = _run_content_rules(item, quiet, counted)
     args, started, encoding = item.args, item.started, item.encoding
     report = _report(args, tuple(entries), item.controls + checked, started, encoding=encoding)
     if statistics and report.severity < Severity.ERROR:
@@ -220,12 +240,14 @@ def _prepared(
     return prepared, rules, entries
 
 
-def _run_content_rules(item: _Started, quiet: set[int]) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
-    """Run 002 and the module's rules but those in ``quiet``; returns entries, number of controls and statistics."""
+def _run_content_rules(item: _Started, quiet: set[int], counted: list[dict[str, object]] | None
+                       ) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
+    """Run 002 and the module's rules but those in ``quiet``; returns entries, number of controls and statistics
+    (``counted`` when given, else the module's)."""
     args, module, prepared, rules = item.args, item.module, item.records, item.rules
     entries = [*item.entries, *_run_rules(rules, prepared, args, quiet)]
-    statistics: list[dict[str, object]] = []
-    if module is not None and hasattr(module, "statistics"):
+    statistics: list[dict[str, object]] = counted or []
+    if counted is None and module is not None and hasattr(module, "statistics"):
         try:
             statistics = list(module.statistics(prepared, args))
         except Exception:

@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 import polars as pl
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, Severity
 from kostra.controls.filecheck.sosial_common import (
     OSLO,
@@ -25,8 +26,9 @@ from kostra.controls.filecheck.sosial_common import (
     record_rule,
     text_of,
 )
+from kostra.controls.filecheck.statistics import StatisticsQuery
 
-__all__ = ["MAX_STONAD", "rules_for", "statistics"]
+__all__ = ["MAX_STONAD", "rules_for", "statistics", "statistics_query"]
 
 MAX_STONAD = 600_000
 DATE_WINDOW_YEARS = 4
@@ -170,8 +172,22 @@ def rules_for(args: CheckArguments, municipalities: Collection[str] | None = Non
 
 def statistics(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
     """Statistics section of an 11CF report: age bands, total stønad, participants per month and status."""
+    return statistics_query(args, frozenset(records.columns)).run(records)
+
+
+def statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    """:func:`statistics` as one query (``engine.check_files`` runs it for many files together)."""
+    return _statistics_query(args, columns)
+
+
+def _status_rows(records: pl.DataFrame) -> list[dict[str, object]]:
     status = records.group_by(text_of("STATUS").alias("s")).len().sort("s")
-    return [
-        *person_statistics(records, args, [("sum KVP_STONAD (kr)", int_of("KVP_STONAD").fill_null(0).sum())]),
-        *({"statistic": "status", "group": s, "count": int(n)} for s, n in status.iter_rows()),
-    ]
+    return [{"statistic": "status", "group": s, "count": int(n)} for s, n in status.iter_rows()]
+
+
+def _build_statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    return person_statistics(args, columns, [("sum KVP_STONAD (kr)", int_of("KVP_STONAD").fill_null(0).sum())],
+                             extra=_status_rows)
+
+
+_statistics_query = by_arguments_read(_build_statistics_query, size=16)

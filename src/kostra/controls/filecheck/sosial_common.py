@@ -8,7 +8,7 @@ Names and severities follow SSB's ``SosialRuleId.kt``; deliberate differences ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +19,7 @@ import yaml
 
 from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
+from kostra.controls.filecheck.statistics import StatisticsQuery
 from kostra.errors import DefinitionError
 from kostra.intake.identifiers import fnr_columns
 
@@ -247,37 +248,45 @@ def common_rules(minor_severity: Severity, old_limit: int, old_title: str, inclu
 
 # -- statistics --------------------------------------------------------------------------------------------
 
-def person_statistics(records: pl.DataFrame, args: CheckArguments,
-                      sums: Sequence[tuple[str, pl.Expr]]) -> list[dict[str, object]]:
-    """Statistics rows of an 11F/11CF report: records, age bands, the form's ``sums`` (label, expression),
-    recipients per month (STMND_1..12 set to the month number) and households with children under 18.
-
-    One query for all of them: on a small file Polars' fixed cost per query outweighs the counting.
+def person_statistics(args: CheckArguments, columns: frozenset[str], sums: Sequence[tuple[str, pl.Expr]],
+                      extra: Callable[[pl.DataFrame], list[dict[str, object]]] | None = None) -> StatisticsQuery:
+    """The statistics of an 11F/11CF report as one query: records, age bands, the form's ``sums`` (label,
+    expression), recipients per month (STMND_1..12 set to the month number), households with children under 18,
+    then the ``extra`` rows.
     """
-    age = RuleContext(args, frozenset(records.columns)).age()
+    age = RuleContext(args, columns).age()
     bands = [("under 18", age < 18)]
     for low, high in AGE_BANDS:
         inside = (age >= low) if high is None else ((age >= low) & (age <= high))
         bands.append((f"{low}+" if high is None else f"{low}–{high}", inside))
-    months = range(1, 13)
-    values = records.select(
-        *(inside.sum().alias(f"band {i}") for i, (_, inside) in enumerate(bands)),
-        age.null_count().alias("unknown"),
-        *(expr.alias(f"sum {i}") for i, (_, expr) in enumerate(sums)),
-        *((pl.col(f"STMND_{m}") == f"{m:02d}").sum().alias(f"month {m}") for m in months),
-        (text_of("BU18") == "1").sum().alias("households"),
-    ).row(0, named=True)
-    return [
-        {"statistic": "records", "group": "", "count": records.height},
-        *({"statistic": "age band", "group": label, "count": int(values[f"band {i}"])}
-          for i, (label, _) in enumerate(bands)),
-        {"statistic": "age band", "group": "unknown", "count": int(values["unknown"])},
-        *({"statistic": label, "group": "", "count": int(values[f"sum {i}"] or 0)}
-          for i, (label, _) in enumerate(sums)),
-        *({"statistic": "recipients per month", "group": f"{m:02d}", "count": int(values[f"month {m}"])}
-          for m in months),
-        {"statistic": "households with children under 18", "group": "", "count": int(values["households"])},
-    ]
+    labels, sum_labels, months = [label for label, _ in bands], [label for label, _ in sums], range(1, 13)
+    exprs = {
+        **{f"band {i}": inside.sum() for i, (_, inside) in enumerate(bands)},
+        "unknown": age.null_count(),
+        **{f"sum {i}": expr for i, (_, expr) in enumerate(sums)},
+        **{f"month {m}": (pl.col(f"STMND_{m}") == f"{m:02d}").sum() for m in months},
+        "households": (text_of("BU18") == "1").sum(),
+    }
+
+    def rows(values: Mapping[str, object], height: int) -> list[dict[str, object]]:
+        return [
+            {"statistic": "records", "group": "", "count": height},
+            *({"statistic": "age band", "group": label, "count": _count(values[f"band {i}"])}
+              for i, label in enumerate(labels)),
+            {"statistic": "age band", "group": "unknown", "count": _count(values["unknown"])},
+            *({"statistic": label, "group": "", "count": _count(values[f"sum {i}"])}
+              for i, label in enumerate(sum_labels)),
+            *({"statistic": "recipients per month", "group": f"{m:02d}", "count": _count(values[f"month {m}"])}
+              for m in months),
+            {"statistic": "households with children under 18", "group": "", "count": _count(values["households"])},
+        ]
+
+    return StatisticsQuery(exprs, rows, extra)
+
+
+def _count(value: object) -> int:
+    """A count or sum from a query row as int (an empty sum is 0)."""
+    return int(value or 0)  # type: ignore[call-overload]
 
 
 # -- layouts shipped in the package ------------------------------------------------------------------------
