@@ -89,7 +89,8 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
 
 
 def check_files(files: Sequence[tuple[bytes, CheckArguments]]) -> list[Report]:
-    """Control many files: the report of each is the one ``check_file`` gives it (but for its times).
+    """Control many files: the report of each is the one ``check_file`` gives it, but for its times (a file's
+    start and completion stamps also span the work on the other files of its batch).
 
     The rule screens of the files of one form and year are evaluated in one grouped query instead of one
     query per file: on the small files a municipality sends, Polars' fixed cost per query and expression
