@@ -99,6 +99,7 @@ def check_files(files: Sequence[tuple[bytes, CheckArguments]]) -> list[Report]:
     """
     done: list[Report | None] = []
     pending: list[tuple[int, _Started]] = []
+    held = 0  # records of the pending files
     for data, args in files:
         started = _started([data], args)
         if isinstance(started, Report):
@@ -106,8 +107,10 @@ def check_files(files: Sequence[tuple[bytes, CheckArguments]]) -> list[Report]:
             continue
         done.append(None)
         pending.append((len(done) - 1, started))
-        if sum(item.records.height for _, item in pending) >= _BATCH_RECORDS:
+        held += started.records.height
+        if held >= _BATCH_RECORDS:
             _finish_together(pending, done)
+            held = 0
     _finish_together(pending, done)
     return [report for report in done if report is not None]
 
