@@ -7,6 +7,9 @@ per-file ones where they report something and where they report nothing.
 
 from __future__ import annotations
 
+import pytest
+
+from kostra.controls.filecheck import engine
 from kostra.controls.filecheck.engine import check_file, check_files
 from kostra.controls.filecheck.model import CheckArguments, Severity
 from kostra.controls.filecheck.report import Report
@@ -105,3 +108,11 @@ def test_issue_10_duplicates_are_counted_within_a_file_not_across_files() -> Non
     first, second = check_files([(data, args), (data, args)])
     assert _result(first) == _result(second) == _result(check_file(data, args))
     assert not [e for e in first.entries if "dubletter" in e.rule_name]
+
+
+def test_issue_10_reports_are_the_same_when_the_files_fill_several_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch is closed once it holds enough records; the reports do not depend on where it was closed."""
+    files = [*_sosial_files(), *_accounts_files()]
+    monkeypatch.setattr(engine, "_BATCH_RECORDS", 150)
+    together = check_files(files)
+    assert [_result(report) for report in together] == [_result(check_file(data, args)) for data, args in files]
