@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from kostra.demo.generate_sosial import generate as generate_sosial
 from kostra.demo.reporting_year import demo_units, submission_moment
 from kostra.demo.units import DemoUnit
 from kostra.reporting import submissions
-from kostra.reporting.attachments import region_of, upload_attachment
+from kostra.reporting.attachments import ControlledUpload, Upload, control_uploads, keep_upload, region_of
 from kostra.store.models import Unit
 
 __all__ = ["attachments_step"]
@@ -51,11 +52,22 @@ def _contact(unit: DemoUnit) -> dict[str, object]:
     return {"ansvarlig_navn": f"Saksbehandler {unit.name}", "ansvarlig_epost": f"postmottak@{slug}.kommune.no"}
 
 
-def _unit_files(session: Session, unit: DemoUnit, options: DemoOptions, rng: random.Random) -> tuple[int, int]:
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """One unit's file for one file form, drawn from the seed; ``submitted_at`` is None for a faulty file."""
+
+    unit: DemoUnit
+    form_id: str
+    upload: Upload
+    submitted_at: datetime | None
+    uploaded_before: timedelta
+
+
+def _unit_plan(row: Unit | None, unit: DemoUnit, options: DemoOptions, rng: random.Random) -> list[_Planned]:
+    """The unit's files and when they were submitted, drawn in the order the seed has always been used."""
     reporter = Principal(f"demo-{unit.code}", Role.REPORTER, unit.code)
-    row = session.get(Unit, unit.code)
     catalog = load_catalog(options.year)
-    uploaded = submitted = 0
+    planned = []
     for form_id, file_form in FILE_FORMS.items():
         form = catalog.form(form_id)
         if row is None or row.kind not in {k.value for k in form.definition.unit_kinds}:
@@ -63,30 +75,53 @@ def _unit_files(session: Session, unit: DemoUnit, options: DemoOptions, rng: ran
         faulty = file_form in ("11F", "11CF") and rng.random() < ERROR_SHARE
         errors = (rng.choice(SOSIAL_ERRORS),) if faulty else ()
         data = _file(file_form, options.year, region_of(row), unit.population or 1000, rng.randrange(1 << 30), errors)
-        attachment, _ = upload_attachment(session, reporter, form=form, unit=row, year=options.year,
-                                          filename=f"{file_form}_{options.year}_{unit.code}.dat", data=data)
-        uploaded += 1
-        if not faulty:
-            values = _contact(unit) if form.fields() else {}
-            submissions.save_draft(session, reporter, year=options.year, form_id=form_id, unit_code=unit.code,
-                                   values=values)
-            receipt = submissions.submit(session, reporter, year=options.year, form_id=form_id,
-                                         unit_code=unit.code, confirm_warnings=True, recontrol=False)
-            # Submitted before the deadline, as the status board's "as of" dates should show, not at build time.
-            receipt.created_at = submission_moment(rng, form.definition.deadline, late=False)
-            attachment.uploaded_at = receipt.created_at - timedelta(minutes=rng.uniform(2, 90))
-            submitted += 1
-    return uploaded, submitted
+        upload = Upload(reporter, form, row, options.year, f"{file_form}_{options.year}_{unit.code}.dat", data)
+        if faulty:
+            planned.append(_Planned(unit, form_id, upload, None, timedelta()))
+            continue
+        # Submitted before the deadline, as the status board's "as of" dates should show, not at build time.
+        submitted_at = submission_moment(rng, form.definition.deadline, late=False)
+        planned.append(_Planned(unit, form_id, upload, submitted_at, timedelta(minutes=rng.uniform(2, 90))))
+    return planned
+
+
+def _keep_and_submit(session: Session, planned: _Planned, controlled: ControlledUpload) -> bool:
+    """Keep the controlled file; submit its form unless the file is one of the faulty ones. True if submitted."""
+    attachment = keep_upload(session, controlled)
+    if planned.submitted_at is None:
+        return False
+    upload, unit = planned.upload, planned.unit
+    if upload.form.fields():  # the contact person; a form of only a file (accounts) has nothing to save
+        submissions.save_draft(session, upload.principal, year=upload.year, form_id=planned.form_id,
+                               unit_code=unit.code, values=_contact(unit))
+    receipt = submissions.submit(session, upload.principal, year=upload.year, form_id=planned.form_id,
+                                 unit_code=unit.code, confirm_warnings=True, recontrol=False)
+    receipt.created_at = planned.submitted_at
+    attachment.uploaded_at = receipt.created_at - planned.uploaded_before
+    return True
 
 
 def attachments_step(session: Session, options: DemoOptions, progress: Progress) -> str:
-    """Demo step: generate, control and keep every unit's files; submit the clean ones."""
+    """Demo step: generate, control and keep every unit's files; submit the clean ones.
+
+    The files of a few dozen units are drawn first and controlled together (``control_uploads``: one query for
+    the rule screens of many files instead of one per file), then kept and submitted one by one in the order
+    they were drawn: the seed is used in the same order and the database holds the same rows, in the same
+    order, as when each file was uploaded and submitted in turn.
+    """
     units = [u for u in demo_units(options.year, options.seed, options.limit_units, options.always_units)
              if u.kind in ("municipality", "oslo_district")]
     rng = random.Random(f"attachments-{options.seed}-{options.year}")
     uploaded = submitted = 0
-    for done, unit in enumerate(units, start=1):
-        files, forms = _unit_files(session, unit, options, rng)
-        uploaded, submitted = uploaded + files, submitted + forms
-        progress(done, len(units))
+    for start in range(0, len(units), _UNITS_TOGETHER):
+        chunk = units[start:start + _UNITS_TOGETHER]
+        plan = [planned for unit in chunk for planned in _unit_plan(session.get(Unit, unit.code), unit, options, rng)]
+        for planned, controlled in zip(plan, control_uploads([planned.upload for planned in plan]), strict=True):
+            submitted += _keep_and_submit(session, planned, controlled)
+        uploaded += len(plan)
+        progress(start + len(chunk), len(units))
     return f"{uploaded} file attachments controlled, {submitted} file forms submitted"
+
+
+# Units whose files are controlled together: enough to share Polars' fixed costs, few enough to show progress.
+_UNITS_TOGETHER = 64

@@ -49,7 +49,10 @@ def rules_for(args: CheckArguments) -> list[FileRule]:
     """The content rules for an accounts file of ``args.form`` in ``args.year`` (list order = report order)."""
     if args.form not in ACCOUNTS_FORMS:
         raise UsageError(f"unknown accounts form {args.form!r}: expected one of {', '.join(sorted(ACCOUNTS_FORMS))}")
-    lists_for(args)  # fail early (UnknownYear) before any rule runs
+    # Fail early (UnknownYear) before any rule runs. Which code list fails for a year does not depend on the
+    # region or orgnrs, so only form and year are read: the rules are then built once per form and year
+    # (registry.rules_of keys them on what was read), not once per municipality.
+    lists_for(CheckArguments(form=args.form, year=args.year, region=""))
     rules = _common(quarterly=len(args.form) == 4)
     if args.form in CHURCH_FORMS:
         church = [r for r in combination_rules() if r.name.startswith(_CHURCH_COMBINATIONS)]

@@ -9,7 +9,7 @@ The code lists live as YAML package data in ``codelists/`` (with provenance note
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import yaml
@@ -112,7 +112,7 @@ class AccountsLists:
     invalid_inv_art: frozenset[str]
 
 
-def _funksjoner(form: str, region: str, orgnrs: tuple[str, ...], year: int) -> frozenset[str]:
+def _funksjoner(form: str, oslo: bool, orgnrs: tuple[str, ...], year: int) -> frozenset[str]:
     def f(group: str) -> frozenset[str]:
         return code_list("funksjon", group, year)
 
@@ -133,12 +133,12 @@ def _funksjoner(form: str, region: str, orgnrs: tuple[str, ...], year: int) -> f
         result |= f("fylke") if base in ("0C", "0K", "0P") else set()
         result |= f("fylke_finans") if base in ("0C", "0P") else set()
         result |= f("sbdr_fylke_finans") if base == "0K" else set()
-    if region == OSLO or region in OSLO_DISTRICTS:
+    if oslo:
         result |= f("oslo") | f("fylke")
     return frozenset(result)
 
 
-def _arter(form: str, region: str, year: int) -> frozenset[str]:
+def _arter(form: str, oslo: bool, year: int) -> frozenset[str]:
     def a(group: str) -> frozenset[str]:
         return code_list("art", group, year)
 
@@ -146,7 +146,6 @@ def _arter(form: str, region: str, year: int) -> frozenset[str]:
         return a("kirke") if form == "0F" else frozenset()
     if form not in BEVILGNING_FORMS:
         return frozenset()
-    oslo = region == OSLO or region in OSLO_DISTRICTS
     if len(form) == 4:
         return a("basis") | a("kommune") | set(_PLACEHOLDERS) | (a("oslo") if oslo else set())
     if form in ("0A", "0M"):
@@ -174,14 +173,14 @@ def _sektorer(form: str, year: int) -> frozenset[str]:
     return code_list("sektor", "kommune", year) | quarterly
 
 
-def _invalid_drift_art(form: str, region: str, orgnrs: tuple[str, ...]) -> frozenset[str]:
+def _invalid_drift_art(form: str, special: bool, orgnrs: tuple[str, ...]) -> frozenset[str]:
     if form in CHURCH_FORMS:
         return frozenset({"280", "285", "670", "910", "970"})
     if len(form) == 4:
         return frozenset({"529", "670", "910", "911", "929", "970"})
     codes = {"280", "512", "521", "522", "529", "670", "910", "911", "912", "921", "922", "929", "970"}
     special = (form in ("0I", "0K") and _SPECIAL_ORGNR & set(orgnrs)) or (
-        form in ("0M", "0P") and region in _SPECIAL_REGIONS
+        form in ("0M", "0P") and special
     )
     return frozenset(codes - {"921"} if special else codes)
 
@@ -202,13 +201,21 @@ def _words(text: str) -> list[str]:
 
 def lists_for(args: CheckArguments) -> AccountsLists:
     """Resolve every code list for the form, region, orgnrs and reporting year of ``args``."""
-    form, year = args.form, args.year
+    region = args.region
+    # The region matters only as Oslo (or one of its districts) or one of the special regions: the lists are
+    # resolved once per such class, not once per municipality (the rules' screens ask for every file).
+    return _lists(args.form, args.year, args.orgnrs, region == OSLO or region in OSLO_DISTRICTS,
+                  region in _SPECIAL_REGIONS)
+
+
+@lru_cache(maxsize=256)
+def _lists(form: str, year: int, orgnrs: tuple[str, ...], oslo: bool, special: bool) -> AccountsLists:
     bevilgning = form in BEVILGNING_FORMS and form not in CHURCH_FORMS
     quarterly = len(form) == 4
     return AccountsLists(
-        funksjon=_funksjoner(form, args.region, args.orgnrs, year),
+        funksjon=_funksjoner(form, oslo, orgnrs, year),
         kapittel=_kapitler(form, year),
-        art=_arter(form, args.region, year),
+        art=_arter(form, oslo, year),
         sektor=_sektorer(form, year),
         utgatt=code_list("funksjon", "utgatt", year) if quarterly and bevilgning else frozenset(),
         invalid_drift_funksjon=frozenset({"841"}) if bevilgning and not quarterly else frozenset(),
@@ -218,6 +225,6 @@ def lists_for(args: CheckArguments) -> AccountsLists:
         illogical_inv_funksjon=frozenset(
             ["100", "110", "121", "170", "171", "400", "410", "421", "470", "471"] if bevilgning else ()
         ),
-        invalid_drift_art=_invalid_drift_art(form, args.region, args.orgnrs),
+        invalid_drift_art=_invalid_drift_art(form, special, orgnrs),
         invalid_inv_art=_invalid_inv_art(form),
     )

@@ -10,6 +10,7 @@ rules (``RegnskapValidator.getRecordsList``).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 
 import polars as pl
@@ -27,6 +28,7 @@ __all__ = ["kept_records", "lenient", "per_record", "prepare_records", "prepared
 
 _lock = threading.Lock()
 _cache: list[tuple[pl.DataFrame, str, pl.DataFrame]] = []
+_made: dict[int, tuple[weakref.ref[pl.DataFrame], str]] = {}  # frames made by prepare_records, by id, with form
 
 
 def quarter(args: CheckArguments) -> str:
@@ -83,6 +85,9 @@ def prepared(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
     A frame returned by :func:`prepare_records` is recognised and returned as is.
     """
     with _lock:
+        made = _made.get(id(frame))
+        if made is not None and made[0]() is frame and made[1] == args.form:
+            return frame
         for source, form, result in _cache:
             if (source is frame or result is frame) and form == args.form:
                 return result
@@ -97,7 +102,16 @@ def prepare_records(frame: pl.DataFrame, args: CheckArguments) -> pl.DataFrame:
     result = _prepare(frame, args.form)
     with _lock:
         _cache[:] = [(result, args.form, result)]
+        # Recognised for as long as it lives, not only while it is the last one: the engine prepares a batch
+        # of files before their rules run (engine.check_files).
+        _made[id(result)] = (weakref.ref(result), args.form)
+    weakref.finalize(result, _forget, id(result))
     return result
+
+
+def _forget(ident: int) -> None:
+    with _lock:
+        _made.pop(ident, None)
 
 
 def region_flags(args: CheckArguments) -> tuple[bool, bool, bool, bool]:

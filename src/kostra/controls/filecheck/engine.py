@@ -21,11 +21,13 @@ from kostra.controls.filecheck import generic
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
 from kostra.controls.filecheck.registry import family_of, load_rule_module, rules_of
 from kostra.controls.filecheck.report import Report, now
+from kostra.controls.filecheck.screens import ScreenedFile, screened_out, screened_out_together
+from kostra.controls.filecheck.statistics import StatisticsQuery, statistics_together
 from kostra.errors import UsageError
 from kostra.intake.fixedwidth import TEXT_COLUMN, parse_records, read_lines
 from kostra.intake.layouts import Layout, layout_years, load_layout
 
-__all__ = ["ArgumentProblem", "argument_problems", "check_file", "validate_arguments"]
+__all__ = ["ArgumentProblem", "argument_problems", "check_file", "check_files", "validate_arguments"]
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +80,98 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
     Never raises for bad input: unusable arguments, empty files, junk and wrong layouts all come back as
     FATAL or ERROR entries. Example: ``check_file(path.read_bytes(), CheckArguments("52AF", 2025, "667200"))``.
     """
+    holder = [data]
+    del data  # a caller that passes the bytes without keeping them frees them once split into lines
+    started = _started(holder, args)
+    if isinstance(started, Report):
+        return started
+    return _finished(started, screened_out(started.rules, started.records, started.args))
+
+
+def check_files(files: Sequence[tuple[bytes, CheckArguments]]) -> list[Report]:
+    """Control many files: the report of each is the one ``check_file`` gives it, but for its times (a file's
+    start and completion stamps also span the work on the other files of its batch).
+
+    The rule screens of the files of one form and year are evaluated in one grouped query instead of one
+    query per file: on the small files a municipality sends, Polars' fixed cost per query and expression
+    outweighs the work (see ``screens.screened_out_together``). Example:
+    ``check_files([(data, CheckArguments("11F", 2025, "340100")), ...])``.
+    """
+    done: list[Report | None] = []
+    pending: list[tuple[int, _Started]] = []
+    held = 0  # records of the pending files
+    for data, args in files:
+        started = _started([data], args)
+        if isinstance(started, Report):
+            done.append(started)
+            continue
+        done.append(None)
+        pending.append((len(done) - 1, started))
+        held += started.records.height
+        if held >= _BATCH_RECORDS:
+            _finish_together(pending, done)
+            held = 0
+    _finish_together(pending, done)
+    return [report for report in done if report is not None]
+
+
+# Records screened together at most: bounds the memory held by a batch (the records of its files).
+_BATCH_RECORDS = 50_000
+
+
+def _finish_together(pending: list[tuple[int, _Started]], done: list[Report | None]) -> None:
+    """Screen the pending files together, run their rules into ``done``, and empty ``pending``."""
+    quiet = screened_out_together([ScreenedFile(item.rules, item.records, item.args) for _, item in pending])
+    queries = [(position, query) for position, (_, item) in enumerate(pending)
+               if (query := _statistics_query(item)) is not None]
+    counted = statistics_together([(query, pending[position][1].records) for position, query in queries])
+    statistics: list[list[dict[str, object]] | None] = [None] * len(pending)
+    for (position, _), rows in zip(queries, counted, strict=True):
+        statistics[position] = rows
+    for (index, item), screened, rows in zip(pending, quiet, statistics, strict=True):
+        done[index] = _finished(item, screened, rows)
+    pending.clear()
+
+
+def _statistics_query(item: _Started) -> StatisticsQuery | None:
+    """The module's statistics as one query, when it has one (else its ``statistics`` runs per file)."""
+    build = getattr(item.module, "statistics_query", None)
+    if build is None:
+        return None
+    try:
+        query: StatisticsQuery = build(item.args, frozenset(item.records.columns))
+    except Exception:
+        log.debug("statistics query of %s failed to build", item.args.form, exc_info=True)
+        return None
+    return query
+
+
+@dataclass(slots=True)
+class _Started:
+    """A file cut into records and prepared, whose content rules are still to run."""
+
+    args: CheckArguments
+    started: datetime
+    encoding: str
+    controls: int  # of the pre-rules
+    module: ModuleType | None
+    records: pl.DataFrame  # as the module's ``prepare`` made them
+    rules: list[FileRule]
+    entries: list[ReportEntry]  # a broken rule module's
+
+
+def _started(holder: list[bytes], args: CheckArguments) -> Report | _Started:
+    """The report when the arguments or the pre-rules stop the check, else the prepared records and rules.
+
+    The bytes come in a one-element list that is emptied here, so that they are freed once split into lines.
+    """
     started = now()
     problems = argument_problems(args)
     if problems:
         entries = tuple(_argument_entry(problem) for problem in problems)
         return _report(args, entries, 0, started)
     layout = load_layout(args.form, args.year)
-    source = read_lines(data)
-    del data  # a caller that passes the bytes without keeping them frees them here (peak memory)
+    source = read_lines(holder.pop())
     pre_entries = generic.check_has_attachment(source.content, args)
     pre_rules = 2 if args.form in ("11F", "11CF") else 1
     if not pre_entries:
@@ -95,10 +181,17 @@ def check_file(data: bytes, args: CheckArguments) -> Report:
         return _report(args, tuple(pre_entries), controls, started, encoding=source.encoding)
     encoding = source.encoding
     module = load_rule_module(args.form)
-    holder = [parse_records(_kept_lines(source.frame, layout, module, args), layout)]
+    records = [parse_records(_kept_lines(source.frame, layout, module, args), layout)]
     del source  # the lines are not needed once cut into fields (peak memory of large files)
-    entries, checked, statistics = _run_content_rules(holder, args, module)
-    report = _report(args, tuple(entries), controls + checked, started, encoding=encoding)
+    prepared, rules, entries = _prepared(records, args, module)
+    return _Started(args, started, encoding, controls, module, prepared, rules, entries)
+
+
+def _finished(item: _Started, quiet: set[int], counted: list[dict[str, object]] | None = None) -> Report:
+    """Run the rules not in ``quiet`` and the statistics (unless ``counted`` already): the file's report."""
+    entries, checked, statistics = _run_content_rules(item, quiet, counted)
+    args, started, encoding = item.args, item.started, item.encoding
+    report = _report(args, tuple(entries), item.controls + checked, started, encoding=encoding)
     if statistics and report.severity < Severity.ERROR:
         report = _report(args, report.entries, report.number_of_controls, started, statistics,
                          encoding=encoding)
@@ -123,10 +216,10 @@ def _kept_lines(lines: pl.DataFrame, layout: Layout, module: ModuleType | None,
     return lines if kept.all() else lines.filter(kept)
 
 
-def _run_content_rules(
+def _prepared(
     holder: list[pl.DataFrame], args: CheckArguments, module: ModuleType | None
-) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
-    """Run 002 and the module's rules; returns entries, number of controls and statistics.
+) -> tuple[pl.DataFrame, list[FileRule], list[ReportEntry]]:
+    """The records the rules see (the module's ``prepare``), the rules that apply, a broken module's entry.
 
     The records come in a one-element list that is emptied here, so that the raw records can be freed as
     soon as the module's ``prepare`` has derived its frame from them.
@@ -148,9 +241,17 @@ def _run_content_rules(
             log.exception("rule module %s failed", module.__name__)
             entries.append(_broken_entry(module.__name__, error))
     rules = [rule for rule in rules if not rule.applies_to or args.form in rule.applies_to]
-    entries.extend(_run_rules(rules, prepared, args))
-    statistics: list[dict[str, object]] = []
-    if module is not None and hasattr(module, "statistics"):
+    return prepared, rules, entries
+
+
+def _run_content_rules(item: _Started, quiet: set[int], counted: list[dict[str, object]] | None
+                       ) -> tuple[list[ReportEntry], int, list[dict[str, object]]]:
+    """Run 002 and the module's rules but those in ``quiet``; returns entries, number of controls and statistics
+    (``counted`` when given, else the module's)."""
+    args, module, prepared, rules = item.args, item.module, item.records, item.rules
+    entries = [*item.entries, *_run_rules(rules, prepared, args, quiet)]
+    statistics: list[dict[str, object]] = counted or []
+    if counted is None and module is not None and hasattr(module, "statistics"):
         try:
             statistics = list(module.statistics(prepared, args))
         except Exception:
@@ -158,9 +259,9 @@ def _run_content_rules(
     return entries, prepared.height * len(rules), statistics
 
 
-def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
+def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments,
+               quiet: set[int]) -> list[ReportEntry]:
     entries: list[ReportEntry] = []
-    quiet = _screened_out(rules, records, args)
     for index, rule in enumerate(rules):
         if index in quiet:
             continue
@@ -170,36 +271,6 @@ def _run_rules(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArgu
             log.exception("rule %r failed", rule.name)
             entries.append(_broken_entry(rule.name, error))
     return entries
-
-
-def _screened_out(rules: Sequence[FileRule], records: pl.DataFrame, args: CheckArguments) -> set[int]:
-    """Indexes of the rules whose screen says they report nothing here (see ``FileRule.screen``).
-
-    All screens are evaluated in one query. A screen that fails to build, or a query that fails, screens
-    nothing out: the rule's own ``check`` then runs and reports its problem as usual.
-    """
-    columns = frozenset(records.columns)
-    quiet: set[int] = set()
-    probes: dict[str, pl.Expr] = {}
-    for index, rule in enumerate(rules):
-        if rule.screen is None:
-            continue
-        try:
-            expr = rule.screen(args, columns)
-        except Exception:
-            continue
-        if expr is None:
-            quiet.add(index)
-        else:
-            probes[str(index)] = expr.fill_null(False).any()
-    if not probes:
-        return quiet
-    try:
-        found = records.select(**probes).row(0, named=True)
-    except Exception:
-        log.debug("rule screens failed; every rule runs", exc_info=True)
-        return quiet
-    return quiet | {int(key) for key, hit in found.items() if not hit}
 
 
 def _broken_entry(name: str, error: Exception) -> ReportEntry:

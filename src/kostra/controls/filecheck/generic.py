@@ -94,7 +94,22 @@ def file_description_rule(layout: Layout) -> FileRule:
     def check(records: pl.DataFrame, args: CheckArguments) -> list[ReportEntry]:
         return _check_file_description(records, layout)
 
-    return FileRule(name=RULE_002, severity=Severity.ERROR, check=check)
+    def screen(args: CheckArguments, columns: frozenset[str]) -> pl.Expr | None:
+        return _screen(layout)
+
+    # The screen is the check's own condition: worth it only for many files screened together.
+    return FileRule(name=RULE_002, severity=Severity.ERROR, check=check, screen=screen, screen_alone=False)
+
+
+def _screen(layout: Layout) -> pl.Expr | None:
+    """True on a record where some checked field fails (one expression per layout); None when none is checked."""
+    cached = _SCREENS.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        _, expressions = _checked_fields(layout)
+        screen = pl.any_horizontal([kind.is_not_null() for kind in expressions]) if expressions else None
+        cached = (layout, screen)
+        _SCREENS[id(layout)] = cached
+    return cached[1]
 
 
 def _failure_kind(field: FieldDefinition, layout_id: str) -> pl.Expr:
@@ -124,6 +139,7 @@ def _failure_kind(field: FieldDefinition, layout_id: str) -> pl.Expr:
 
 # Built once per layout: building the ≈ 80 expressions costs more than running them on a small file.
 _EXPRESSIONS: dict[int, tuple[Layout, list[FieldDefinition], list[pl.Expr]]] = {}
+_SCREENS: dict[int, tuple[Layout, pl.Expr | None]] = {}
 
 
 def _checked_fields(layout: Layout) -> tuple[list[FieldDefinition], list[pl.Expr]]:

@@ -11,24 +11,24 @@ from collections.abc import Collection
 
 import polars as pl
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, Severity
 from kostra.controls.filecheck.sosial_common import (
     OSLO,
     RuleContext,
-    age_bands,
     code_rule,
     common_rules,
-    households_with_children,
     int_of,
     layout_codes,
-    months_received,
     packaged_layout,
+    person_statistics,
     quoted,
     record_rule,
     text_of,
 )
+from kostra.controls.filecheck.statistics import StatisticsQuery
 
-__all__ = ["MAX_STONAD", "rules_for", "statistics"]
+__all__ = ["MAX_STONAD", "rules_for", "statistics", "statistics_query"]
 
 MAX_STONAD = 600_000
 DATE_WINDOW_YEARS = 4
@@ -172,13 +172,22 @@ def rules_for(args: CheckArguments, municipalities: Collection[str] | None = Non
 
 def statistics(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
     """Statistics section of an 11CF report: age bands, total stønad, participants per month and status."""
-    total = records.select(int_of("KVP_STONAD").fill_null(0).sum()).item()
+    return statistics_query(args, frozenset(records.columns)).run(records)
+
+
+def statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    """:func:`statistics` as one query (``engine.check_files`` runs it for many files together)."""
+    return _statistics_query(args, columns)
+
+
+def _status_rows(records: pl.DataFrame) -> list[dict[str, object]]:
     status = records.group_by(text_of("STATUS").alias("s")).len().sort("s")
-    return [
-        {"statistic": "records", "group": "", "count": records.height},
-        *age_bands(records, args),
-        {"statistic": "sum KVP_STONAD (kr)", "group": "", "count": int(total or 0)},
-        *months_received(records),
-        households_with_children(records),
-        *({"statistic": "status", "group": s, "count": int(n)} for s, n in status.iter_rows()),
-    ]
+    return [{"statistic": "status", "group": s, "count": int(n)} for s, n in status.iter_rows()]
+
+
+def _build_statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    return person_statistics(args, columns, [("sum KVP_STONAD (kr)", int_of("KVP_STONAD").fill_null(0).sum())],
+                             extra=_status_rows)
+
+
+_statistics_query = by_arguments_read(_build_statistics_query, size=16)

@@ -61,6 +61,10 @@ class FileRule:
     file, else an expression that is true on every record the rule may report. The engine evaluates the
     screens of all rules in one pass and calls ``check`` only where a screen holds (a small file then
     costs one query instead of one per rule); ``check`` alone decides the entries.
+
+    ``screen_alone`` False marks a screen that costs as much as ``check`` itself on one file (Kontroll 002 reads
+    every field): it is evaluated only when many files are screened together (``engine.check_files``), where
+    one grouped query for all files saves the fixed cost per file.
     """
 
     name: str
@@ -68,3 +72,4 @@ class FileRule:
     check: RuleFunction
     applies_to: frozenset[str] = field(default_factory=frozenset)
     screen: ScreenFunction | None = None
+    screen_alone: bool = True

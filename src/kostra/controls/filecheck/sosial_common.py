@@ -8,7 +8,7 @@ Names and severities follow SSB's ``SosialRuleId.kt``; deliberate differences ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +19,7 @@ import yaml
 
 from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, ReportEntry, Severity
+from kostra.controls.filecheck.statistics import StatisticsQuery
 from kostra.errors import DefinitionError
 from kostra.intake.identifiers import fnr_columns
 
@@ -29,12 +30,12 @@ __all__ = [
     "OSLO",
     "OSLO_DISTRICTS",
     "RuleContext",
-    "age_bands",
     "common_rules",
     "flag",
     "int_of",
     "layout_codes",
     "packaged_layout",
+    "person_statistics",
     "record_rule",
     "text_of",
 ]
@@ -247,34 +248,45 @@ def common_rules(minor_severity: Severity, old_limit: int, old_title: str, inclu
 
 # -- statistics --------------------------------------------------------------------------------------------
 
-def age_bands(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
-    """Rows ``{"statistic": "age band", "group": "18–24", "count": n}`` for the statistics section."""
-    context = RuleContext(args, frozenset(records.columns))
-    ages = records.select(context.age().alias("age"))["age"]
-    rows: list[dict[str, object]] = [
-        {"statistic": "age band", "group": "under 18", "count": int((ages < 18).sum())},
-    ]
+def person_statistics(args: CheckArguments, columns: frozenset[str], sums: Sequence[tuple[str, pl.Expr]],
+                      extra: Callable[[pl.DataFrame], list[dict[str, object]]] | None = None) -> StatisticsQuery:
+    """The statistics of an 11F/11CF report as one query: records, age bands, the form's ``sums`` (label,
+    expression), recipients per month (STMND_1..12 set to the month number), households with children under 18,
+    then the ``extra`` rows.
+    """
+    age = RuleContext(args, columns).age()
+    bands = [("under 18", age < 18)]
     for low, high in AGE_BANDS:
-        inside = (ages >= low) if high is None else ((ages >= low) & (ages <= high))
-        label = f"{low}+" if high is None else f"{low}–{high}"
-        rows.append({"statistic": "age band", "group": label, "count": int(inside.sum())})
-    rows.append({"statistic": "age band", "group": "unknown", "count": int(ages.null_count())})
-    return rows
+        inside = (age >= low) if high is None else ((age >= low) & (age <= high))
+        bands.append((f"{low}+" if high is None else f"{low}–{high}", inside))
+    labels, sum_labels, months = [label for label, _ in bands], [label for label, _ in sums], range(1, 13)
+    exprs = {
+        **{f"band {i}": inside.sum() for i, (_, inside) in enumerate(bands)},
+        "unknown": age.null_count(),
+        **{f"sum {i}": expr for i, (_, expr) in enumerate(sums)},
+        **{f"month {m}": (pl.col(f"STMND_{m}") == f"{m:02d}").sum() for m in months},
+        "households": (text_of("BU18") == "1").sum(),
+    }
+
+    def rows(values: Mapping[str, object], height: int) -> list[dict[str, object]]:
+        return [
+            {"statistic": "records", "group": "", "count": height},
+            *({"statistic": "age band", "group": label, "count": _count(values[f"band {i}"])}
+              for i, label in enumerate(labels)),
+            {"statistic": "age band", "group": "unknown", "count": _count(values["unknown"])},
+            *({"statistic": label, "group": "", "count": _count(values[f"sum {i}"])}
+              for i, label in enumerate(sum_labels)),
+            *({"statistic": "recipients per month", "group": f"{m:02d}", "count": _count(values[f"month {m}"])}
+              for m in months),
+            {"statistic": "households with children under 18", "group": "", "count": _count(values["households"])},
+        ]
+
+    return StatisticsQuery(exprs, rows, extra)
 
 
-def months_received(records: pl.DataFrame) -> list[dict[str, object]]:
-    """Rows with the number of recipients per month (STMND_1..12 set to the month number)."""
-    return [
-        {"statistic": "recipients per month", "group": f"{m:02d}",
-         "count": int(records.select((pl.col(f"STMND_{m}") == f"{m:02d}").sum()).item())}
-        for m in range(1, 13)
-    ]
-
-
-def households_with_children(records: pl.DataFrame) -> dict[str, object]:
-    """One row: how many records report children under 18 in the household."""
-    count = int(records.select((text_of("BU18") == "1").sum()).item())
-    return {"statistic": "households with children under 18", "group": "", "count": count}
+def _count(value: object) -> int:
+    """A count or sum from a query row as int (an empty sum is 0)."""
+    return int(value or 0)  # type: ignore[call-overload]
 
 
 # -- layouts shipped in the package ------------------------------------------------------------------------

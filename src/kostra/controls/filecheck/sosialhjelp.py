@@ -11,23 +11,23 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from kostra.controls.filecheck.memo import by_arguments_read
 from kostra.controls.filecheck.model import CheckArguments, FileRule, Severity
 from kostra.controls.filecheck.sosial_common import (
     RuleContext,
-    age_bands,
     code_rule,
     common_rules,
-    households_with_children,
     int_of,
-    months_received,
+    person_statistics,
     quoted,
     record_rule,
     text_of,
 )
+from kostra.controls.filecheck.statistics import StatisticsQuery
 from kostra.intake.identifiers import duf_valid_expr
 from kostra.intake.layouts import load_layout
 
-__all__ = ["MONTHS", "VILKAR_CODES", "rules_for", "statistics"]
+__all__ = ["MONTHS", "VILKAR_CODES", "rules_for", "statistics", "statistics_query"]
 
 MONTHS = ("JAN", "FEB", "MARS", "APRIL", "MAI", "JUNI", "JULI", "AUG", "SEPT", "OKT", "NOV", "DES")
 MAX_TOTAL = 1_000_000
@@ -205,12 +205,17 @@ def rules_for(args: CheckArguments) -> list[FileRule]:
 
 def statistics(records: pl.DataFrame, args: CheckArguments) -> list[dict[str, object]]:
     """Statistics section of an 11F report: age bands, amounts, recipients per month, households."""
-    sums = records.select(int_of("BIDRAG").fill_null(0).sum().alias("b"), int_of("LAAN").fill_null(0).sum().alias("l"))
-    return [
-        {"statistic": "records", "group": "", "count": records.height},
-        *age_bands(records, args),
-        {"statistic": "sum BIDRAG (kr)", "group": "", "count": int(sums["b"][0] or 0)},
-        {"statistic": "sum LAAN (kr)", "group": "", "count": int(sums["l"][0] or 0)},
-        *months_received(records),
-        households_with_children(records),
-    ]
+    return statistics_query(args, frozenset(records.columns)).run(records)
+
+
+def statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    """:func:`statistics` as one query (``engine.check_files`` runs it for many files together)."""
+    return _statistics_query(args, columns)
+
+
+def _build_statistics_query(args: CheckArguments, columns: frozenset[str]) -> StatisticsQuery:
+    return person_statistics(args, columns, [("sum BIDRAG (kr)", int_of("BIDRAG").fill_null(0).sum()),
+                                             ("sum LAAN (kr)", int_of("LAAN").fill_null(0).sum())])
+
+
+_statistics_query = by_arguments_read(_build_statistics_query, size=16)
