@@ -18,6 +18,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "publish.button": {"nb": "Publiser", "en": "Publish"},
     "publish.none": {"nb": "Ingen publiseringer ennå.", "en": "No releases yet."},
     "publish.release": {"nb": "Publisering", "en": "Release"},
+    "publish.embargo": {"nb": "Under embargo til {at} (vises ikke offentlig før da)", "en": "Under embargo until {at} (not shown publicly before then)"},
+    "publish.public_since": {"nb": "Offentlig fra {at}", "en": "Public since {at}"},
     "publish.snapshot": {"nb": "øyeblikksbilde", "en": "snapshot"},
     "publish.cells": {"nb": "celler", "en": "cells"},
     "publish.changed": {"nb": "endret siden forrige", "en": "changed since the previous"},

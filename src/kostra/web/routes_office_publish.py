@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from kostra.errors import KostraError
 from kostra.publish import release_tables, releases
 from kostra.publish.deliveries import deliveries, field_overview
+from kostra.publish.embargo import is_public, public_from_of
 from kostra.store.models import DatasetSnapshot
 from kostra.web.deps import Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import translate
@@ -47,6 +48,8 @@ class ReleaseRow(BaseModel):
     sha256: str
     cells: int
     changed: int
+    public_from: str  # ISO 8601, UTC
+    embargoed: bool  # not yet public: the statbank and profile pages do not show it
     tables: list[TableRow]
 
 
@@ -97,6 +100,7 @@ def _label(session: Db, snapshot_id: int) -> str:
 def releases_page(request: Request, year: int, _principal: OfficeUser, session: Db) -> Response:
     rows = [ReleaseRow(id=r.id, kind=r.kind, created_at=f"{r.created_at:%Y-%m-%d %H:%M}", created_by=r.created_by,
                        snapshot=_label(session, r.snapshot_id), sha256=r.sha256, cells=r.cells, changed=r.changed,
+                       public_from=public_from_of(r).isoformat(), embargoed=not is_public(r),
                        tables=[TableRow(table_id=t.table_id, cells=t.cells, suppressed=t.suppressed,
                                         audit=json.loads(t.audit_json)) for t in release_tables(session, r.id)])
             for r in releases(session, year)]

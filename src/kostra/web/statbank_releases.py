@@ -4,7 +4,8 @@ For each table id the statbank shows the newest release of every year that has o
 dimension: the profile pages draw a key figure over years, and ``Tid=top(5)`` means the last five years.
 A region code that a year does not hold is "missing" (``..``) in that year. Each cell keeps the status its
 release gave it (preliminary, final, revised). Releases are immutable, so tables are read once per set of
-newest releases and kept; a new release is seen within ``RECHECK_SECONDS``.
+newest releases and kept; a new release is seen within ``RECHECK_SECONDS`` of its ``public_from`` (a release
+under embargo is left out, so the year's release before it, if any, is still served).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.publish import Dimension as PublishedDimension
-from kostra.publish import PublishedTable, release_table, release_tables, releases
+from kostra.publish import PublishedTable, public_releases, release_table, release_tables
 from kostra.web.i18n_types import Lang
 from kostra.web.statbank_source import Cell, Dimension, MemorySource, ReleaseInfo, StatTable, Value
 
@@ -105,7 +106,8 @@ class ReleaseSource:
 
     def _newest(self, session: Session) -> dict[int, int]:
         newest: dict[int, int] = {}
-        for release in releases(session):  # oldest first: the last one of a year wins
+        # oldest first: the last one of a year wins; a release under embargo is not there yet
+        for release in public_releases(session):
             newest[release.year] = release.id
         return newest
 
