@@ -247,10 +247,15 @@ def _solver(a_eq: sp.csr_matrix, b_eq: np.ndarray,
     if csr.shape[0]:
         highs.addRows(csr.shape[0], b_eq, b_eq, csr.nnz, csr.indptr[:-1].astype(np.int32),
                       csr.indices.astype(np.int32), csr.data)
-    columns = np.arange(n, dtype=np.int32)
+    costed = np.zeros(0, dtype=np.int32)  # the columns the last objective set
 
     def solve(objective: np.ndarray) -> float:
-        highs.changeColsCost(n, columns, objective.astype(float))
+        nonlocal costed
+        # only a cell's few inner cells have a cost: reset the last ones and set these (not all n columns)
+        if costed.size:
+            highs.changeColsCost(costed.size, costed, np.zeros(costed.size))
+        costed = np.flatnonzero(objective).astype(np.int32)
+        highs.changeColsCost(costed.size, costed, objective[costed].astype(float))
         highs.run()
         status = highs.getModelStatus()
         if status == _core.HighsModelStatus.kUnbounded:

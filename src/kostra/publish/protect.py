@@ -21,6 +21,7 @@ from kostra.catalog.tables import DefinedTable
 from kostra.disclosure.audit import AuditReport, LinkedTable, audit_linked
 from kostra.disclosure.defined import suppress_defined
 from kostra.publish.definitions import ReleaseRefused, field_codes
+from kostra.publish.timing import phase
 
 __all__ = ["Protection", "audit_together", "linked_sets", "protect"]
 
@@ -83,7 +84,8 @@ def protect(tables: dict[str, DefinedTable], inner: dict[str, pl.DataFrame], yea
     pending = set(ruled)
     for _ in range(_MAX_ROUNDS):
         for name in sorted(pending):
-            results[name], suppressed[name] = _suppress(ruled[name], inner[name], year, forced[name])
+            with phase("suppression"):
+                results[name], suppressed[name] = _suppress(ruled[name], inner[name], year, forced[name])
         everywhere = set().union(*(_as_shared(ruled[n], s) for n, s in suppressed.items())) if suppressed else set()
         pending = set()
         for name, table in ruled.items():
@@ -99,7 +101,8 @@ def protect(tables: dict[str, DefinedTable], inner: dict[str, pl.DataFrame], yea
     _check_unruled(tables, ruled, everywhere)
     reports: dict[str, AuditReport] = {}
     for names in linked_sets(ruled):
-        reports |= audit_together([_linked(ruled[name], results[name]) for name in names])
+        with phase("audit (LP)"):
+            reports |= audit_together([_linked(ruled[name], results[name]) for name in names])
     return {name: _summary(ruled[name], results[name], suppressed[name], forced[name], reports[name],
                            _partners(name, ruled)) for name in ruled}
 

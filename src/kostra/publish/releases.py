@@ -24,6 +24,7 @@ from kostra.publish.corrections import corrections_frame, revise
 from kostra.publish.definitions import ReleaseRefused
 from kostra.publish.embargo import default_public_from, is_public, to_utc
 from kostra.publish.model import PublishedTable, ReleaseKind, ValueStatus
+from kostra.publish.timing import phase
 from kostra.store.models import AuditEvent, DatasetSnapshot, Release, ReleaseTable
 
 __all__ = ["ReleaseChanged", "corrections", "latest_release", "make_release", "public_releases", "release_table",
@@ -93,7 +94,8 @@ def make_release(session: Session, home: Path, year: int, kind: str, *, actor: s
     before_files = set((home / "snapshots" / str(year)).glob("*.parquet"))
     try:
         with session.begin_nested():  # a refusal leaves neither the snapshot nor the release behind
-            frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
+            with phase("freeze snapshot"):
+                frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
             return _build_and_store(session, home, year, chosen, frozen, previous, actor, tables_root, embargo)
     except BaseException:
         for path in set((home / "snapshots" / str(year)).glob("*.parquet")) - before_files:
@@ -104,17 +106,21 @@ def make_release(session: Session, home: Path, year: int, kind: str, *, actor: s
 
 def _build_and_store(session: Session, home: Path, year: int, chosen: ReleaseKind, frozen: DatasetSnapshot,
                      previous: Release | None, actor: str, tables_root: Path | None, public_from: datetime) -> Release:
-    values = read_snapshot(session, home, year, frozen.label)
+    with phase("read snapshot"):
+        values = read_snapshot(session, home, year, frozen.label)
     status = ValueStatus.PRELIMINARY if chosen is ReleaseKind.PRELIMINARY else ValueStatus.FINAL
     built = build_tables(session, values, year, status=status.value, tables_root=tables_root)
     log = pl.DataFrame()
     if previous is not None:
-        before = {name: release_table(session, home, previous.id, name) for name in _table_ids(session, previous.id)}
-        previous_values = read_snapshot(session, home, year, _snapshot_label(session, previous))
-        log = corrections_frame(built, before, previous_values, values)
-        if chosen is ReleaseKind.CORRECTION:
-            built = revise(built, before)
-    return _store(session, home, year, chosen, frozen, previous, built, log, actor, public_from)
+        with phase("corrections log"):
+            before = {name: release_table(session, home, previous.id, name)
+                      for name in _table_ids(session, previous.id)}
+            previous_values = read_snapshot(session, home, year, _snapshot_label(session, previous))
+            log = corrections_frame(built, before, previous_values, values)
+            if chosen is ReleaseKind.CORRECTION:
+                built = revise(built, before)
+    with phase("store"):
+        return _store(session, home, year, chosen, frozen, previous, built, log, actor, public_from)
 
 
 def _snapshot_label(session: Session, release: Release) -> str:
