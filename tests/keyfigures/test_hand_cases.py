@@ -14,9 +14,6 @@ The 2025 population (1 January 2026) is not loaded: with the stand-in the 1 Janu
 
 from __future__ import annotations
 
-import json
-from decimal import ROUND_HALF_UP, Decimal
-
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -25,78 +22,13 @@ from sqlalchemy.orm import Session
 from kostra.cli import cli
 from kostra.keyfigures import Symbol, compute, explain, series
 from kostra.reference import base_units, population
-from kostra.store.models import Attachment, Submission, Unit
-from tests.factories import submit_attachment
-
-YEAR = 2025
-STAND_IN = 2024  # newest population held: 1 January 2024
-
-
-def half_up(numerator: float, denominator: float, factor: int, decimals: int) -> float:
-    exact = Decimal(str(numerator)) / Decimal(str(denominator)) * factor
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
-def _submit(session: Session, form: str, unit: str, values: dict[str, object], *, year: int = YEAR,
-            state: str = "submitted") -> None:
-    session.add(Submission(year=year, form_id=form, unit_code=unit, version=1, state=state,
-                           values_json=json.dumps(values), worst_severity="OK", content_hash="a" * 64,
-                           receipt_id=f"K{year}-{form}-{unit}-1", created_by=f"demo-{unit}"))
-    session.flush()
-
-
-def _attach(session: Session, form: str, unit: str, lines: list[str], year: int = YEAR) -> None:
-    content = ("\n".join(lines) + "\n").encode("latin-1")
-    attachment = Attachment(year=year, form_id=form, unit_code=unit, filename=f"{form}.dat", content=content,
-                            sha256=f"{unit}{form}".ljust(64, "0"), severity="OK", report_json="{}",
-                            uploaded_by="test")
-    session.add(attachment)
-    session.flush()
-    submit_attachment(session, attachment)
-
-
-def _f11(district: str, fnr: str, months: str, bidrag: int) -> str:
-    line = [" "] * 338
-
-    def put(start: int, text: str) -> None:
-        line[start:start + len(text)] = list(text)
-    put(0, "0301")
-    put(4, "25")
-    put(6, district[-2:])
-    put(16, f"{fnr[-4:]:>8}")
-    put(24, fnr)
-    for month in months.split():
-        put(57 + 2 * (int(month) - 1), f"{int(month):02d}")
-    put(81, f"{bidrag:>7}")
-    put(88, f"{0:>7}")
-    return "".join(line)
-
-
-def _f0a(region: str, funksjon: str, art: str, belop: int) -> str:
-    line = f"0A{YEAR} {region}00" + " " * 18 + "1" + f"{funksjon:<4}" + art + f"{belop:>9}"
-    assert len(line) == 48
-    return line
+from kostra.store.models import Unit
+from tests.keyfigures.inputs import STAND_IN, YEAR, attach, f0a, half_up, store_inputs, submit
 
 
 @pytest.fixture
 def stored(session: Session) -> Session:
-    session.add_all([Unit(code="911111111", kind="institution", name="Kongsvinger helsehus", orgnr="911111111",
-                          municipality_code="3401"),
-                     Unit(code="0301", kind="municipality", name="Oslo"),
-                     Unit(code="030101", kind="oslo_district", name="Gamle Oslo", municipality_code="0301")])
-    session.flush()
-    _submit(session, "5", "974600951", {"enerom": 27, "rom_i_alt": 30})
-    _submit(session, "5", "911111111", {"enerom": 10, "rom_i_alt": 10})
-    _submit(session, "5", "976990803", {"enerom": 0, "rom_i_alt": 0})
-    _submit(session, "7", "3401", {"vedtak_kjop_rustiltak": 12})
-    _submit(session, "13", "3401", {"kommunalt_disponerte_boliger": 400})
-    _attach(session, "11", "030101", [_f11("030101", "01010150000", "01 02", 1000),
-                                      _f11("030101", "02020250000", "03", 500)])
-    _attach(session, "11", "030102", [_f11("030102", "02020250000", "03 04", 700),
-                                      _f11("030102", "03030350000", "05", 300)])
-    _attach(session, "0A", "3401", [_f0a("3401", "120", "010", 500), _f0a("3401", "120", "600", -200)])
-    session.commit()
-    return session
+    return store_inputs(session)
 
 
 def _row(result, figure: str, region: str) -> dict[str, object]:
@@ -200,7 +132,7 @@ def test_across_the_reform_a_merger_sums_inputs_and_a_split_is_a_break(session: 
 
 
 def test_explain_lists_every_input_with_status_and_version(stored: Session) -> None:
-    _submit(stored, "5", "976990803", {"enerom": 0, "rom_i_alt": 0}, year=2024)  # another year: not read
+    submit(stored, "5", "976990803", {"enerom": 0, "rom_i_alt": 0}, year=2024)  # another year: not read
     why = explain(stored, YEAR, "andel_enerom", "EKA34")
     assert why.row["value"] == 92.5 and why.row["units_covered"] == len(base_units(YEAR, "EKA34"))
     kongsvinger = next(p for p in why.units if p.unit == "3401")
@@ -257,8 +189,8 @@ def test_cli_refuses_bad_input_in_one_line_with_exit_2(session: Session, databas
 def test_county_municipality_figures_and_eafk(stored: Session) -> None:
     stored.add(Unit(code="3400", kind="county", name="Innlandet fylkeskommune"))
     stored.flush()
-    line = _f0a("3400", "420", "010", 800).replace("0A", "0C", 1)  # 420 administrasjon (county)
-    _attach(stored, "0C", "3400", [line])
+    line = f0a("3400", "420", "010", 800).replace("0A", "0C", 1)  # 420 administrasjon (county)
+    attach(stored, "0C", "3400", [line])
     stored.commit()
     figure = "netto_driftsutgifter_per_innbygger_fylkeskommune"
     result = compute(stored, YEAR, figures=[figure], population_stand_in=True)

@@ -8,6 +8,7 @@ Public API (stable; docs/keyfigures.md):
     >>> result.frame                                             # polars: RESULT_SCHEMA columns
     >>> why = explain(session, 2025, "andel_enerom", "3401")     # numerator, denominator, every input
     >>> series(session, "andel_80_aar_og_over", "1508", years=range(2020, 2025))
+    >>> compute_snapshot(session, home, 2025, "preliminary-2026-03-15")  # from a frozen snapshot
 
 Layer: above dataset, accounts, controls, followup, estimation; below disclosure, publish, web, demo, cli.
 """
@@ -19,12 +20,14 @@ from kostra.keyfigures.compute import (
     aggregate_members,
     base_unit_codes,
     compute,
+    compute_snapshot,
     round_half_up,
 )
 from kostra.keyfigures.definitions import available_years, load_indicators
 from kostra.keyfigures.explain import Explanation, UnitPart, explain
 from kostra.keyfigures.models import FAMILIES, Indicator, Scale
 from kostra.keyfigures.series import SERIES_BREAK, SERIES_YEARS, series
+from kostra.keyfigures.submitted import snapshot_cutoff
 
 __all__ = [
     "FAMILIES",
@@ -41,8 +44,10 @@ __all__ = [
     "available_years",
     "base_unit_codes",
     "compute",
+    "compute_snapshot",
     "explain",
     "load_indicators",
     "round_half_up",
     "series",
+    "snapshot_cutoff",
 ]

@@ -13,18 +13,23 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.controls.language.syntax import Call, Name, Number, walk
+from kostra.dataset import read_snapshot, snapshots
 from kostra.errors import UnknownRegion, UsageError
 from kostra.keyfigures.definitions import load_indicators
 from kostra.keyfigures.evaluate import Evaluator
 from kostra.keyfigures.inputs import Input, load_year_data
 from kostra.keyfigures.models import Indicator
 from kostra.keyfigures.sources import AccountsSource, PopulationSource
+from kostra.keyfigures.submitted import snapshot_cutoff
 from kostra.reference import base_units, regions
 
 __all__ = ["RESULT_SCHEMA", "KeyFigureResult", "Symbol", "aggregate_members", "compute", "round_half_up"]
@@ -145,11 +150,17 @@ def select_indicators(year: int, figures: Iterable[str] | None) -> tuple[Indicat
 
 
 def compute(session: Session, year: int, *, figures: Iterable[str] | None = None,
-            regions: Iterable[str] | None = None, population_stand_in: bool = False) -> KeyFigureResult:
+            regions: Iterable[str] | None = None, population_stand_in: bool = False,
+            values: pl.DataFrame | None = None, as_of: datetime | None = None,
+            approved_only: bool = False) -> KeyFigureResult:
     """Key figures of ``year`` for every base unit and aggregate (or the ``figures`` and ``regions`` named).
 
     ``population_stand_in``: a population date not loaded is replaced by the newest loaded year, said in
     ``note`` (the demo's 2025 figures); without it such figures are ``..`` with the reason.
+    ``values``: the year's values in long form to compute from (a frozen snapshot's frame, same columns as
+    ``kostra.dataset.year_values``) instead of the live database; ``as_of`` (an instant) and
+    ``approved_only``: only the file attachments and accounts files submitted by then (and approved) count.
+    :func:`compute_snapshot` passes all three for a snapshot.
     Raises UnknownYear (no definitions or structure), UsageError (unknown figure), UnknownRegion.
 
     >>> result = compute(session, 2024, figures=["andel_80_aar_og_over"], regions=["3401", "EAK"])
@@ -167,9 +178,10 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     needed_units = sorted({u for r in wanted for u in members.get(r, [r])}) if wanted is not None else everything
     forms, files, fields, cells = _needs([*chosen, *(every[d] for i in chosen for d in i.depends_on)])
     data = load_year_data(session, year, forms, files, fields,
-                          units=None if wanted is None else _with_oslo(needed_units))
+                          units=None if wanted is None else _with_oslo(needed_units), values=values, as_of=as_of,
+                          approved_only=approved_only)
     phases["inputs"] = time.perf_counter() - started - sum(phases.values())
-    accounts = AccountsSource(session, year, needed_units)
+    accounts = AccountsSource(session, year, needed_units, as_of=as_of, approved_only=approved_only)
     if cells:
         accounts.prepare(cells)
     phases["accounts"] = time.perf_counter() - started - sum(phases.values())
@@ -181,6 +193,19 @@ def compute(session: Session, year: int, *, figures: Iterable[str] | None = None
     phases["figures"] = time.perf_counter() - started - sum(phases.values())
     frame = pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
     return KeyFigureResult(year, frame, chosen, phases)
+
+
+def compute_snapshot(session: Session, home: Path, year: int, label: str, **options: Any) -> KeyFigureResult:
+    """Key figures from the frozen snapshot ``label`` of ``year`` (under KOSTRA_HOME ``home``): its values,
+    and the files and accounts submitted by the moment it shows (:func:`snapshot_cutoff`).
+
+    ``options``: ``figures``, ``regions``, ``population_stand_in`` as for :func:`compute`.
+    Raises NotFound (no such snapshot), SnapshotChanged (its file is not as frozen), and as :func:`compute`.
+    """
+    frozen = read_snapshot(session, home, year, label)
+    snapshot = next(s for s in snapshots(session, year) if s.label == label)
+    return compute(session, year, values=frozen, as_of=snapshot_cutoff(snapshot),
+                   approved_only=snapshot.approved_only, **options)
 
 
 def _with_oslo(units: list[str]) -> list[str]:
@@ -264,4 +289,4 @@ def _aggregate_row(indicator: Indicator, year: int, code: str, covered: list[str
     return (indicator.id, code, year, value, num, den, symbol, reason, count, estimated, total, note)
 
 
-__all__ += ["base_unit_codes", "figure_rows", "ratio_row", "select_indicators"]
+__all__ += ["base_unit_codes", "compute_snapshot", "figure_rows", "ratio_row", "select_indicators"]

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kostra.dataset import ValueStatus, submitted_attachments, year_values
+from kostra.dataset import ValueStatus, year_values
+from kostra.errors import UsageError
+from kostra.keyfigures.submitted import counted_attachments, counted_submissions
 from kostra.store.models import Attachment, RegisterValue
 from kostra.store.models import Unit as UnitRow
 
@@ -68,27 +71,48 @@ class YearData:
 
 def load_year_data(session: Session, year: int, forms: set[str], files: set[str],
                    file_fields: dict[str, set[str]], units: list[str] | None = None,
-                   definitions_year: int | None = None) -> YearData:
+                   definitions_year: int | None = None, *, values: pl.DataFrame | None = None,
+                   as_of: datetime | None = None, approved_only: bool = False) -> YearData:
     """Read what the figures need: ``forms`` (ids), ``files`` (11F, 11CF) with the fields they sum.
 
-    ``definitions_year``: read ``year`` with another year's forms (a year before the definitions begin)."""
+    ``definitions_year``: read ``year`` with another year's forms (a year before the definitions begin).
+    ``values``: the year's values in long form (a frozen snapshot, :func:`kostra.dataset.read_snapshot`)
+    instead of the live ``year_values``; ``as_of``/``approved_only``: only the file attachments submitted by
+    that instant (and approved), so a file submitted after the snapshot is not counted."""
     institutions = {code: municipality for code, municipality in session.execute(
         select(UnitRow.code, UnitRow.municipality_code).where(UnitRow.kind == "institution")) if municipality}
     institutions = _in_structure(institutions, year)
     expected: dict[str, list[str]] = defaultdict(list)
     for code, municipality in institutions.items():
         expected[municipality].append(code)
-    wanted = None
-    if units is not None:
-        wanted = sorted({*units, *(i for u in units for i in expected.get(u, ()))})
-    values = year_values(session, year, forms=sorted(forms), units=wanted,
-                         definitions_year=definitions_year) if forms else \
-        pl.DataFrame(schema={c: pl.String for c in _LINEAGE})
     districts = sorted(code for (code,) in session.execute(
         select(UnitRow.code).where(UnitRow.kind == "oslo_district")))
-    records, states = _file_records(session, definitions_year or year, files, file_fields, units, year)
+    wanted = None
+    if units is not None:
+        if OSLO in units:  # Oslo's figures are its districts' sums where the districts report
+            units = sorted({*units, *districts})
+        wanted = sorted({*units, *(i for u in units for i in expected.get(u, ()))})
+    if not forms:
+        values = pl.DataFrame(schema={c: pl.String for c in _LINEAGE})
+    elif values is not None:
+        values = _selected(values, year, forms, wanted)
+    else:
+        values = year_values(session, year, forms=sorted(forms), units=wanted, definitions_year=definitions_year)
+    records, states = _file_records(session, definitions_year or year, files, file_fields, units, year,
+                                    as_of, approved_only)
     registers = _registers(session, year)
     return YearData(year, values, institutions, dict(expected), records, states, registers, districts)
+
+
+def _selected(values: pl.DataFrame, year: int, forms: set[str], units: list[str] | None) -> pl.DataFrame:
+    """The rows of a given long frame that ``year_values(forms=..., units=...)`` would have returned."""
+    if values.height and values.get_column("year").unique().to_list() != [year]:
+        raise UsageError(f"the values given are not (only) of {year}: years "
+                         f"{sorted(values.get_column('year').unique().to_list())}")
+    keep = pl.col("form_id").is_in(sorted(forms))
+    if units is not None:
+        keep = keep & pl.col("unit_code").is_in(units)
+    return values.filter(keep)
 
 
 def _in_structure(institutions: dict[str, str], year: int) -> dict[str, str]:
@@ -120,7 +144,8 @@ def _slices(layout_fields: list[Any], names: set[str]) -> list[tuple[str, int, i
 
 
 def _file_records(session: Session, layout_year: int, files: set[str], file_fields: dict[str, set[str]],
-                  units: list[str] | None, year: int) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
+                  units: list[str] | None, year: int, as_of: datetime | None = None, approved_only: bool = False,
+                  ) -> tuple[dict[str, pl.DataFrame], dict[str, dict[str, str]]]:
     """Only the fields the figures read are cut out of each line (a year holds 100 000+ records)."""
     from kostra.intake.layouts import load_layout
     from kostra.keyfigures.definitions import FILE_FORMS
@@ -135,11 +160,11 @@ def _file_records(session: Session, layout_year: int, files: set[str], file_fiel
         names.discard("months")
         cuts = _slices(list(layout.fields), names)
         parts, state = [], {}
-        from kostra.dataset import latest_submissions
-
-        for sub in latest_submissions(session, year, forms=[form_id], units=units):
+        for sub in counted_submissions(session, year, forms=[form_id], units=units, as_of=as_of,
+                                       approved_only=approved_only):
             state[sub.unit_code] = "nil" if sub.state == "nil" else "value"
-        found = submitted_attachments(session, year, forms=[form_id], units=units)
+        found = counted_attachments(session, year, forms=[form_id], units=units, as_of=as_of,
+                                    approved_only=approved_only)
         contents = {ident: content for ident, content in session.execute(select(Attachment.id, Attachment.content)
                     .where(Attachment.id.in_([a.attachment_id for a in found])))} if found else {}
         for item in found:

@@ -10,6 +10,7 @@ clearly labelled stand-in. Accounts come from the accounts engine over the submi
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -100,8 +101,10 @@ def _inverse(structure: int, date_year: int) -> dict[str, dict[str, float]]:
 class AccountsSource:
     """Values of (function, art, scope) per unit from the submitted accounts, computed once per year."""
 
-    def __init__(self, session: Session, year: int, units: list[str]) -> None:
+    def __init__(self, session: Session, year: int, units: list[str], *, as_of: datetime | None = None,
+                 approved_only: bool = False) -> None:
         self.session, self.year, self.units = session, year, units
+        self.as_of, self.approved_only = as_of, approved_only  # only files submitted by then (a snapshot)
         self._values: dict[tuple[str, str, str], dict[str, float]] = {}
         self._have: dict[str, set[str]] = {}
         self.error = ""
@@ -110,7 +113,7 @@ class AccountsSource:
         """Compute every (function, art, scope) the figures ask for, in one engine run per scope."""
         from kostra.accounts.definitions import load_year
         from kostra.accounts.engine import Definitions, compute
-        from kostra.accounts.submitted import read_submitted
+        from kostra.keyfigures.accounts import accounts_attachments, read_accounts
 
         try:
             defs = load_year(self.year)
@@ -122,8 +125,10 @@ class AccountsSource:
         # A county municipality ff00 may report its accounts as unit ff (as kostra.accounts.regions reads them).
         codes = {u: u for u in self.units}
         codes.update({u[:2]: u for u in self.units if len(u) == 4 and u.endswith("00") and u != "0300"})
-        submitted = read_submitted(self.session, self.year, set(codes))
-        for scope, raw in (("kasse", submitted.kasse), ("konsern", submitted.konsern)):
+        found = accounts_attachments(self.session, self.year, codes, as_of=self.as_of,
+                                     approved_only=self.approved_only)
+        kasse, konsern = read_accounts(self.session, self.year, found)
+        for scope, raw in (("kasse", kasse), ("konsern", konsern)):
             frame = raw.with_columns(pl.col("region").replace(codes))
             wanted = sorted({(f, a) for f, a, s in cells if s == scope})
             self._have[scope] = set(frame.get_column("region").unique().to_list())
