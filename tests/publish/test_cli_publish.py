@@ -19,7 +19,8 @@ def _run(demo: Settings, *args: str) -> tuple[int, str, str]:
 
 def test_publish_lists_and_exports_every_table_in_every_format(demo: Settings, tmp_path: Path) -> None:
     code, out, _ = _run(demo, "publish", "--year", "2025", "--release", "preliminary", "--by", "statistiker")
-    assert code == 0 and out.startswith("Release 1 of 2025 (preliminary): 3 tables")
+    # 3 field tables and 1 key-figure table
+    assert code == 0 and out.startswith("Release 1 of 2025 (preliminary): 4 tables")
     # 15 March 2026, 08:00 in Oslo (winter time, UTC+1), is past: the release is public at once
     assert "public since 2026-03-15 07:00 UTC." in out
     code, out, _ = _run(demo, "publish", "--year", "2025", "--list", "--format", "json")
@@ -30,7 +31,7 @@ def test_publish_lists_and_exports_every_table_in_every_format(demo: Settings, t
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"skjema5_plasser.nb.json", "skjema5_plasser.en.px", "skjema5_plasser.nb.csv",
             "skjema5_plasser.en.xlsx", "skjema5_plasser.statbank.zip"} <= names
-    assert len(names) == 3 * 9
+    assert len(names) == 4 * 9
 
 
 def test_bad_input_is_one_line_and_exit_2(demo: Settings) -> None:

@@ -23,6 +23,7 @@ from kostra.publish.assemble import Built, build_tables
 from kostra.publish.corrections import corrections_frame, revise
 from kostra.publish.definitions import ReleaseRefused
 from kostra.publish.embargo import default_public_from, is_public, to_utc
+from kostra.publish.keyfigure_tables import build_keyfigure_tables, hidden_inputs
 from kostra.publish.model import PublishedTable, ReleaseKind, ValueStatus
 from kostra.publish.timing import phase
 from kostra.store.models import AuditEvent, DatasetSnapshot, Release, ReleaseTable
@@ -110,6 +111,13 @@ def _build_and_store(session: Session, home: Path, year: int, chosen: ReleaseKin
         values = read_snapshot(session, home, year, frozen.label)
     status = ValueStatus.PRELIMINARY if chosen is ReleaseKind.PRELIMINARY else ValueStatus.FINAL
     built = build_tables(session, values, year, status=status.value, tables_root=tables_root)
+    with phase("key-figure tables"):
+        figures = build_keyfigure_tables(session, home, year, frozen.label, status=status.value,
+                                         hidden=hidden_inputs(built), root=tables_root)
+    clash = sorted(set(figures) & set(built))
+    if clash:
+        raise ReleaseRefused(f"table id {clash[0]!r} is both a field table and a key-figure table of {year}")
+    built |= figures
     log = pl.DataFrame()
     if previous is not None:
         with phase("corrections log"):
