@@ -24,7 +24,7 @@ from kostra.catalog.tables import DEFINITIONS_ROOT, TextModel, YearsModel
 from kostra.controls.language.syntax import Name, walk
 from kostra.keyfigures import Indicator, compute_snapshot, load_indicators
 from kostra.publish.assemble import Built
-from kostra.publish.build import _label, _names, _region_order
+from kostra.publish.build import region_labels, region_order
 from kostra.publish.definitions import ReleaseRefused
 from kostra.publish.model import Dimension, PublishedTable
 
@@ -135,9 +135,7 @@ def hidden_inputs(built: Mapping[str, Built]) -> Hidden:
 
 
 def _dimensions(table: KeyfigureTable, regions: list[str], year: int) -> tuple[Dimension, ...]:
-    names = _names(year)
-    region = Dimension(REGION, {"nb": "Region", "en": "Region"}, tuple(regions),
-                       {c: {"nb": _label(c, names), "en": _label(c, names)} for c in regions}, "geo")
+    region = Dimension(REGION, {"nb": "Region", "en": "Region"}, tuple(regions), region_labels(regions, year), "geo")
     figures = Dimension(FIGURES, {"nb": "Statistikkvariabel", "en": "Contents"},
                         tuple(i.id for i in table.indicators),
                         {i.id: {"nb": i.title_nb, "en": i.title_en or i.title_nb} for i in table.indicators},
@@ -180,7 +178,7 @@ def build_keyfigure_tables(session: Session, home: Path, year: int, label: str, 
     built = {}
     for name, table in tables.items():
         mine = result.filter(pl.col("figure").is_in([i.id for i in table.indicators]))
-        regions = sorted(set(mine["region"].to_list()), key=_region_order)
+        regions = sorted(set(mine["region"].to_list()), key=region_order)
         dims = _dimensions(table, regions, year)
         frame = _frame(table, mine, dims, year, status, hidden)
         first = table.indicators[0]
