@@ -105,6 +105,15 @@ def test_the_office_sees_it_with_its_embargo(client: TestClient, demo: Settings,
     page = client.get("/office/2025/releases?lang=en").text
     assert f'id="embargo-{embargoed["id"]}"' in page
     assert f"Under embargo until {FUTURE:%Y-%m-%d %H:%M} UTC" in page
+    # the office previews the table the public cannot see yet, with the label
+    assert f'href="/office/2025/releases/{embargoed["id"]}/skjema5_plasser"' in page
+    preview = client.get(f"/office/2025/releases/{embargoed['id']}/skjema5_plasser?lang=en")
+    assert preview.status_code == 200 and 'id="embargo"' in preview.text
+    assert f"Under embargo until {FUTURE:%Y-%m-%d %H:%M} UTC" in preview.text
+    data = client.get(f"/office/2025/releases/{embargoed['id']}/skjema5_plasser.json").json()
+    assert data["embargoed"] is True and data["columns"][-3:] == ["value", "symbol", "status"]
+    assert len(data["rows"]) == min(data["cells"], 1000) and {r[-2] for r in data["rows"]} >= {":"}
+    assert client.get(f"/office/2025/releases/{embargoed['id']}/nope").status_code == 404
     with Session(create_engine(demo.effective_database_url)) as session:
         release = next(r for r in releases(session, 2025) if r.id == embargoed["id"])
         assert public_from_of(release) == FUTURE

@@ -19,6 +19,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "publish.none": {"nb": "Ingen publiseringer ennå.", "en": "No releases yet."},
     "publish.release": {"nb": "Publisering", "en": "Release"},
     "publish.embargo": {"nb": "Under embargo til {at} (vises ikke offentlig før da)", "en": "Under embargo until {at} (not shown publicly before then)"},
+    "publish.preview_first": {"nb": "Viser de første {shown} av {cells} cellene.", "en": "Showing the first {shown} of {cells} cells."},
+    "publish.preview": {"nb": "forhåndsvis", "en": "preview"},
     "publish.public_since": {"nb": "Offentlig fra {at}", "en": "Public since {at}"},
     "publish.snapshot": {"nb": "øyeblikksbilde", "en": "snapshot"},
     "publish.cells": {"nb": "celler", "en": "cells"},

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from kostra.errors import KostraError
-from kostra.publish import release_tables, releases
+from kostra.publish import release_table, release_tables, releases
 from kostra.publish.deliveries import deliveries, field_overview
 from kostra.publish.embargo import is_public, public_from_of
 from kostra.store.models import DatasetSnapshot
@@ -59,6 +59,24 @@ class ReleasesPage(BaseModel):
     releases: list[ReleaseRow]
     flash: str | None = None
     flash_ok: bool = True
+
+
+class PreviewPage(BaseModel):
+    """A release table as the office sees it, also under embargo (the public sees it from ``public_from``)."""
+
+    year: int
+    release_id: int
+    kind: str
+    table_id: str
+    title: str
+    public_from: str
+    embargoed: bool
+    columns: list[str]
+    rows: list[list[str]]
+    cells: int  # of the table; ``rows`` holds the first PREVIEW_ROWS
+
+
+PREVIEW_ROWS = 1000
 
 
 class FieldRow(BaseModel):
@@ -109,6 +127,35 @@ def releases_page(request: Request, year: int, _principal: OfficeUser, session: 
     if isinstance(flash, dict):
         page.flash, page.flash_ok = str(flash.get("text") or ""), bool(flash.get("ok", True))
     return render(request, "office/releases.html", page)
+
+
+@router.get("/office/{year}/releases/{release_id}/{table_id}")
+@router.get("/office/{year}/releases/{release_id}/{table_id}.json", name="office_release_table_json")
+def release_table_page(request: Request, year: int, release_id: int, table_id: str, _principal: OfficeUser,
+                       session: Db, lang: LangDep) -> Response:
+    """Preview of one table of a release, marked "under embargo until …" while the public cannot see it."""
+    from kostra.publish.formats.common import number_texts
+    from kostra.web.pages import error_page
+
+    table_id = table_id.removesuffix(".json")
+    release = next((r for r in releases(session, year) if r.id == release_id), None)
+    if release is None:
+        return error_page(request, 404, f"{year} has no release {release_id}")
+    try:
+        table = release_table(session, request.app.state.settings.home, release_id, table_id)
+    except KostraError as error:
+        return error_page(request, 404, str(error))
+    frame = table.frame.head(PREVIEW_ROWS)
+    labels = [[d.code_label(c, lang) for c in frame[d.name].to_list()] for d in table.dimensions]
+    values = number_texts(frame["value"].to_list(), table.decimals)
+    rows = [[*codes, value, symbol, status] for codes, value, symbol, status in
+            zip(zip(*labels, strict=True), values, frame["symbol"].to_list(), frame["status"].to_list(), strict=True)]
+    page = PreviewPage(year=year, release_id=release_id, kind=release.kind, table_id=table.id,
+                       title=table.title.get(lang) or table.id, public_from=public_from_of(release).isoformat(),
+                       embargoed=not is_public(release),
+                       columns=[*(d.label.get(lang) or d.name for d in table.dimensions), "value", "symbol", "status"],
+                       rows=rows, cells=table.frame.height)
+    return render(request, "office/release_table.html", page)
 
 
 @router.post("/office/{year}/releases", dependencies=CSRF)
