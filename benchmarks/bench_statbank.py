@@ -15,6 +15,8 @@ Load model
     query; a closed loop (the next query when the answer is in), ``--requests`` queries per client after
     one unmeasured warm-up each, and at most ``--seconds`` per scenario. Latency is measured in the client
     from sending to reading the whole answer; anything but 200 counts as failed.
+  * "server CPU … ms/query": the CPU time of the uvicorn processes over the scenario divided by the queries
+    answered (``/proc``): what a query costs the server, independent of the other load on the machine.
   * "paced": each client waits 1 s ± 0.3 s (uniform) between queries, like a person or a polite script
     (≈ 50 queries/s offered); "burst": no wait, 50 queries always outstanding (a stress test: its latency
     is mostly queueing behind the other 49, on two cores shared with the load generator).
@@ -159,29 +161,56 @@ async def client_loop(base: str, paths: list[str], n: int, until: float, latenci
             failures[0] += 0 if ok else 1
 
 
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of process ``root`` and its descendants so far (Linux ``/proc``): the
+    server's own cost, whatever else the machine runs."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid and child not in tree]
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def scenario(base: str, clients: int, requests: int, seconds: float, workers: int, paced: bool) -> None:
+async def scenario(base: str, clients: int, requests: int, seconds: float, workers: int, paced: bool,
+                   server: int) -> None:
     every = queries(_municipalities())
     rng = random.Random(9)
     pace = random.Random(10) if paced else None
     latencies: list[float] = []
     failures = [0]
+    server_cpu = _tree_cpu(server)
     started = time.perf_counter()
     until = started + seconds
     await asyncio.gather(*(client_loop(base, rng.sample(every, 20), requests, until, latencies, failures, pace)
                            for _ in range(clients)))
     took = time.perf_counter() - started
+    per_query = (_tree_cpu(server) - server_cpu) / max(1, len(latencies) + clients) * 1000  # warm-ups too
     p95 = percentile(latencies, 95)
     verdict = "OK" if p95 <= TARGET_P95_MS else "OVER TARGET"
     name = "paced" if paced else "burst"
     print(f"{workers} worker(s), {clients} clients, {name:<6} n={len(latencies):>5} failed={failures[0]:<3} "
           f"{len(latencies) / took:7.1f}/s  p50={percentile(latencies, 50):6.1f}  p95={p95:6.1f}  "
           f"p99={percentile(latencies, 99):6.1f}  max={max(latencies):6.1f}  mean={statistics.fmean(latencies):6.1f} ms"
-          f"  p95≤{TARGET_P95_MS:.0f} ms: {verdict}  (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+          f"  p95≤{TARGET_P95_MS:.0f} ms: {verdict}  server CPU {per_query:.2f} ms/query"
+          f"  (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
 
 
 def main() -> None:
@@ -198,7 +227,8 @@ def main() -> None:
             server, base = start_server(Path(folder), workers)
             try:
                 for paced in (True, False):
-                    asyncio.run(scenario(base, args.clients, args.requests, args.seconds, workers, paced))
+                    asyncio.run(scenario(base, args.clients, args.requests, args.seconds, workers, paced,
+                                         server.pid))
             finally:
                 stop_server(server)
 

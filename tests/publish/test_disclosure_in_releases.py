@@ -56,6 +56,9 @@ def test_linked_tables_suppress_their_shared_cells_alike(session: Session, demo:
     audits = {r.table_id: json.loads(r.audit_json) for r in release_tables(session, release_id)}
     assert audits["skjema5_plasser"]["passed"] is True and audits["skjema5_plasser_varighet"]["passed"] is True
     assert audits["skjema1_legetimer"] == {"rules": None}
+    # audited as one system of equations with the table it shares field 4.3 with
+    assert audits["skjema5_plasser"]["audited_with"] == ["skjema5_plasser_varighet"]
+    assert audits["skjema5_plasser_varighet"]["audited_with"] == ["skjema5_plasser"]
 
 
 def test_a_forced_cell_is_suppressed_and_protected() -> None:

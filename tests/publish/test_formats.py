@@ -100,6 +100,7 @@ def test_xlsx_reads_back_with_openpyxl() -> None:
     assert rows[1][-3:] == ("value", "symbol", "status")
     assert rows[2][-3:] == (10.3, None, "preliminary")
     assert rows[5][-3:] == (None, ":", "preliminary")
+    assert book["data"]["G3"].number_format == "0.0"  # one decimal, as the table's unit says
     about = {r[0]: r[1] for r in book["about"].iter_rows(values_only=True)}
     assert about[":"] == "Suppressed for confidentiality"
 

@@ -34,7 +34,7 @@ def test_the_button_makes_a_release_and_a_refusal_shows_its_reason(client: TestC
     assert client.post("/office/2025/releases", data={"kind": "preliminary"}).status_code == 403  # no token
     pressed = client.post("/office/2025/releases", data={"kind": "preliminary", "csrf_token": token})
     assert pressed.status_code == 200 and 'id="release-1"' in pressed.text
-    assert "Publisering 1 (preliminary) er laget: 3 tabeller." in pressed.text
+    assert "Publisering 1 (preliminary) er laget: 4 tabeller." in pressed.text
     listed = client.get("/office/2025/releases.json").json()
     assert [r["kind"] for r in listed["releases"]] == ["preliminary"]
     assert {t["table_id"] for t in listed["releases"][0]["tables"]} >= {"skjema5_plasser", "skjema1_legetimer"}

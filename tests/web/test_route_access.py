@@ -122,6 +122,8 @@ ROUTES: dict[tuple[str, str], Kind] = {
     ("GET", "/office/{year}/releases"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/releases.json"): Kind.OFFICE_READ,
     ("POST", "/office/{year}/releases"): Kind.OFFICE_WRITE,
+    ("GET", "/office/{year}/releases/{release_id}/{table_id}"): Kind.OFFICE_READ,
+    ("GET", "/office/{year}/releases/{release_id}/{table_id}.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/deliveries"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/deliveries.json"): Kind.OFFICE_READ,
     ("GET", "/office/{year}/burden.json"): Kind.OFFICE_READ,
@@ -252,7 +254,7 @@ def _fill(path: str, target: Target) -> str:
               "form": target.form, "version": "1", "rule": "5-01", "field": "rom_i_alt",
               "username": "demo-3405", "code": "3405", "edit_id": "1",
               "name": "swagger-ui.css", "region": "3401", "figure": KEY_FIGURE, "table_id": "KS001",
-              "region_code": "3401"}
+              "region_code": "3401", "release_id": "1"}
     if path.startswith("/keyfigures/"):
         values["region"] = target.unit  # a unit's own key figures: the target's
     return re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
@@ -379,6 +381,8 @@ def _office_or_admin(world: dict[str, Any], role: str, kind: Kind) -> None:
                 expected = {303}  # leads on to the country's accounts page
             if "{edit_id}" in path:
                 expected.add(404)  # the world holds no edit 1: the role gets through, the edit is not found
+            if "{release_id}" in path:
+                expected = {404}  # nor a release: the role gets through, the release is not found
             assert answer.status_code in expected, where
         else:
             assert answer.status_code == 403, where

@@ -10,12 +10,16 @@ contributor(s) can no longer be estimated closely (p % rule: ``p/100 · c1 − (
 
 Inner cells that are themselves published cells are fixed at their values before solving, which keeps the
 programs small.
+
+Linked tables (``audit_linked``) are audited as one system: their published cells are stacked as equations over
+the union of their inner cells (an inner cell shown by two tables is one unknown), so a cell that is safe in
+each table alone but follows from the two together is found.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,7 +27,7 @@ from scipy.optimize import linprog
 
 from kostra.disclosure.suppress import SuppressionResult
 
-__all__ = ["AuditReport", "CellInterval", "audit"]
+__all__ = ["AuditReport", "CellInterval", "LinkedTable", "audit", "audit_linked"]
 
 TOLERANCE = 1e-6
 
@@ -91,41 +95,135 @@ def audit(result: SuppressionResult, *, n: tuple[int, ...] = (), k: tuple[float,
     ``n`` and ``k`` are the dominance rule's, for the protection check; ``progress(done, total)`` is called
     now and then.
     """
-    x = sp.csc_matrix(result.table.x, dtype=float)
-    values = result.values.astype(float)
-    inner_values = result.inner_values.astype(float)
-    suppressed = np.flatnonzero(result.suppressed)
-    published = np.flatnonzero(~result.suppressed)
-    counts = np.diff(x.indptr)
-    fixed = np.zeros(x.shape[0], dtype=bool)
-    for j in published:
-        if counts[j] == 1 and x.data[x.indptr[j]] != 0:
-            fixed[x.indices[x.indptr[j]]] = True
+    rows = sp.csr_matrix(sp.csc_matrix(result.table.x, dtype=float).T)  # cells × inner cells
+    required = {int(c): _required(result, int(c), n, k) for c in np.flatnonzero(result.suppressed)}
+    system = _System(rows, result.values.astype(float), result.inner_values.astype(float),
+                     np.asarray(result.suppressed, dtype=bool), np.asarray(result.primary, dtype=bool), required)
+    return AuditReport(_intervals(system, progress))
+
+
+@dataclass(frozen=True)
+class LinkedTable:
+    """One table of a set audited together: ``keys`` names each inner cell (``result.table.inner``'s rows) so
+    that inner cells of different tables with equal keys are one unknown (e.g. (form, field, region))."""
+
+    name: str
+    result: SuppressionResult
+    keys: Sequence[Hashable]
+    n: tuple[int, ...] = ()
+    k: tuple[float, ...] = ()
+
+
+def audit_linked(tables: Sequence[LinkedTable],
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, AuditReport]:
+    """The audit of linked tables as one system: every table's published cells are equations over the union
+    of their inner cells, so a suppressed cell that another table's published cells give away is found.
+    Returns each table's report (cells numbered as in its own result). Inner cells with the same key but
+    different values are not the same quantity and stay separate unknowns."""
+    unknown: dict[Hashable, int] = {}
+    inner_values: list[float] = []
+    mapped: list[np.ndarray] = []
+    for table in tables:
+        values = table.result.inner_values.astype(float)
+        if len(table.keys) != len(values):
+            raise ValueError(f"table {table.name}: {len(table.keys)} keys for {len(values)} inner cells")
+        columns = np.empty(len(values), dtype=np.int64)
+        for i, (key, value) in enumerate(zip(table.keys, values, strict=True)):
+            at = unknown.get(key)
+            if at is not None and abs(inner_values[at] - value) > TOLERANCE * max(1.0, abs(value)):
+                key, at = (table.name, key), None
+            if at is None:
+                at = unknown[key] = len(inner_values)
+                inner_values.append(float(value))
+            columns[i] = at
+        mapped.append(columns)
+    blocks, offsets, required = [], [], {}
+    offset = 0
+    for table, columns in zip(tables, mapped, strict=True):
+        x = sp.csc_matrix(table.result.table.x, dtype=float)
+        select = sp.csr_matrix((np.ones(len(columns)), (np.arange(len(columns)), columns)),
+                               shape=(len(columns), len(inner_values)))
+        blocks.append(sp.csr_matrix(x.T @ select))
+        for c in np.flatnonzero(table.result.suppressed):
+            required[offset + int(c)] = _required(table.result, int(c), table.n, table.k)
+        offsets.append(offset)
+        offset += x.shape[1]
+    system = _System(sp.csr_matrix(sp.vstack(blocks)),
+                     np.concatenate([t.result.values.astype(float) for t in tables]), np.asarray(inner_values),
+                     np.concatenate([np.asarray(t.result.suppressed, dtype=bool) for t in tables]),
+                     np.concatenate([np.asarray(t.result.primary, dtype=bool) for t in tables]), required)
+    found = _intervals(system, progress)
+    reports: dict[str, AuditReport] = {}
+    for table, start in zip(tables, offsets, strict=True):
+        end = start + len(table.result.values)
+        reports[table.name] = AuditReport([replace(i, cell=i.cell - start) for i in found if start <= i.cell < end])
+    return reports
+
+
+@dataclass(frozen=True)
+class _System:
+    rows: sp.csr_matrix  # cells × inner cells (unknowns)
+    values: np.ndarray  # per cell
+    inner_values: np.ndarray  # per unknown
+    suppressed: np.ndarray
+    primary: np.ndarray
+    required: dict[int, float]  # per suppressed cell
+
+
+def _signature(rows: sp.csr_matrix, cell: int) -> tuple[bytes, bytes]:
+    start, end = rows.indptr[cell], rows.indptr[cell + 1]
+    order = np.argsort(rows.indices[start:end])
+    return rows.indices[start:end][order].tobytes(), rows.data[start:end][order].tobytes()
+
+
+def _intervals(system: _System, progress: Callable[[int, int], None] | None) -> list[CellInterval]:
+    rows, values, inner_values = system.rows, system.values, system.inner_values
+    suppressed = np.flatnonzero(system.suppressed)
+    published = np.flatnonzero(~system.suppressed)
+    counts = np.diff(rows.indptr)
+    fixed = np.zeros(rows.shape[1], dtype=bool)
+    for j in published:  # a published cell of one inner cell gives that inner cell away
+        if counts[j] == 1 and rows.data[rows.indptr[j]] != 0:
+            fixed[rows.indices[rows.indptr[j]]] = True
     free = np.flatnonzero(~fixed)
-    xr = sp.csr_matrix(x)
-    fixed_part = np.asarray(xr[fixed, :].T @ inner_values[fixed]).ravel()
-    a = sp.csr_matrix(xr[free, :].T)  # cells × free inner cells
+    fixed_part = np.asarray(rows[:, fixed] @ inner_values[fixed]).ravel()
+    a = sp.csr_matrix(rows[:, free])  # cells × free inner cells
     a_pub = a[published, :]
     keep = np.diff(a_pub.indptr) > 0
     a_eq = a_pub[keep, :]
     b_eq = (values[published] - fixed_part[published])[keep]
+    a_eq, b_eq = _unique_rows(a_eq, b_eq)
     nonnegative = bool((inner_values >= 0).all())
     bounds = (0, None) if nonnegative else (None, None)
     solve = _solver(a_eq, b_eq, bounds)
     intervals = []
+    solved: dict[tuple[bytes, bytes], tuple[float, float]] = {}  # a cell shared by linked tables: once
     for done, cell in enumerate(suppressed):
         if progress is not None and done % 100 == 0:
             progress(done, len(suppressed))
-        objective = a[cell, :].toarray().ravel()
+        signature = _signature(a, int(cell))
+        if signature not in solved:
+            objective = a[cell, :].toarray().ravel()
+            solved[signature] = (0.0, 0.0) if not objective.any() else (solve(objective), -solve(-objective))
+        lower, upper = solved[signature]
         offset = fixed_part[cell]
-        if not objective.any():
-            lower = upper = offset
-        else:
-            lower = solve(objective) + offset
-            upper = -solve(-objective) + offset
-        intervals.append(CellInterval(int(cell), float(values[cell]), lower, upper, bool(result.primary[cell]),
-                                      _required(result, int(cell), n, k)))
-    return AuditReport(intervals)
+        intervals.append(CellInterval(int(cell), float(values[cell]), lower + offset, upper + offset,
+                                      bool(system.primary[cell]), system.required.get(int(cell), 0.0)))
+    return intervals
+
+
+def _unique_rows(a_eq: sp.csr_matrix, b_eq: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The equations without repeats (linked tables publish their shared cells once each)."""
+    seen: dict[tuple[bytes, bytes], int] = {}
+    keep = []
+    for row in range(a_eq.shape[0]):
+        signature = _signature(a_eq, row)
+        if signature not in seen:
+            seen[signature] = row
+            keep.append(row)
+    if len(keep) == a_eq.shape[0]:
+        return a_eq, b_eq
+    return sp.csr_matrix(a_eq[keep, :]), b_eq[keep]
 
 
 def _solver(a_eq: sp.csr_matrix, b_eq: np.ndarray,
@@ -149,10 +247,15 @@ def _solver(a_eq: sp.csr_matrix, b_eq: np.ndarray,
     if csr.shape[0]:
         highs.addRows(csr.shape[0], b_eq, b_eq, csr.nnz, csr.indptr[:-1].astype(np.int32),
                       csr.indices.astype(np.int32), csr.data)
-    columns = np.arange(n, dtype=np.int32)
+    costed = np.zeros(0, dtype=np.int32)  # the columns the last objective set
 
     def solve(objective: np.ndarray) -> float:
-        highs.changeColsCost(n, columns, objective.astype(float))
+        nonlocal costed
+        # only a cell's few inner cells have a cost: reset the last ones and set these (not all n columns)
+        if costed.size:
+            highs.changeColsCost(costed.size, costed, np.zeros(costed.size))
+        costed = np.flatnonzero(objective).astype(np.int32)
+        highs.changeColsCost(costed.size, costed, objective[costed].astype(float))
         highs.run()
         status = highs.getModelStatus()
         if status == _core.HighsModelStatus.kUnbounded:

@@ -17,6 +17,7 @@ from kostra.publish.build import region_dimension, symbols, table_cells, unit_va
 from kostra.publish.definitions import check_publishable, field_codes, fields_dimension, table_definitions
 from kostra.publish.model import Dimension, PublishedTable
 from kostra.publish.protect import protect
+from kostra.publish.timing import phase
 from kostra.store.models import Unit
 
 __all__ = ["TOTAL_LABEL", "Built", "build_tables"]
@@ -87,15 +88,18 @@ def build_tables(session: Session, snapshot: pl.DataFrame, year: int, *, status:
     """Every table of the year (or ``only`` these), suppressed and audited; raises ReleaseRefused."""
     from kostra.publish.definitions import catalog_of
 
-    definitions = table_definitions(year, tables_root)
-    if only is not None:
-        definitions = {name: definitions[name] for name in only}
-    catalog = catalog_of(year)
-    for table in definitions.values():
-        check_publishable(table, catalog)
-    regions_of = unit_regions(session)
-    parts = {name: _one(table, snapshot, year, regions_of) for name, table in definitions.items()}
-    inner = {name: _inner(definitions[name], parts[name][2]) for name in definitions if definitions[name].has_rules}
+    with phase("definitions"):
+        definitions = table_definitions(year, tables_root)
+        if only is not None:
+            definitions = {name: definitions[name] for name in only}
+        catalog = catalog_of(year)
+        for table in definitions.values():
+            check_publishable(table, catalog)
+    with phase("cells"):
+        regions_of = unit_regions(session)
+        parts = {name: _one(table, snapshot, year, regions_of) for name, table in definitions.items()}
+        inner = {name: _inner(definitions[name], parts[name][2]) for name in definitions
+                 if definitions[name].has_rules}
     protection = protect(definitions, inner, year)
     built: dict[str, Built] = {}
     for name, table in definitions.items():

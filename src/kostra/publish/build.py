@@ -19,7 +19,7 @@ from kostra.publish.definitions import ReleaseRefused, field_codes
 from kostra.publish.model import Dimension
 from kostra.reference.regions import regions
 
-__all__ = ["region_dimension", "table_cells", "unit_values"]
+__all__ = ["region_dimension", "region_labels", "region_order", "table_cells", "unit_values"]
 
 _VALUE_STATUSES = ("reported", "edited", "estimated")
 
@@ -35,7 +35,8 @@ def _names(year: int) -> dict[str, str]:
     return {r.code: r.name for r in regions(year)}
 
 
-def _region_order(code: str) -> tuple[int, str]:
+def region_order(code: str) -> tuple[int, str]:
+    """The statbank's order of regions: the country, counties, KOSTRA groups, municipalities, districts."""
     if code.startswith("EAK"):
         return 0, code
     if code.startswith("EKA"):
@@ -53,13 +54,19 @@ def _label(code: str, names: Mapping[str, str]) -> str:
     return name if code in ("EAK", "EAKUO") else f"{code} {name}"
 
 
+def region_labels(codes: list[str], year: int) -> dict[str, dict[str, str]]:
+    """Each code's label in both languages, as the statbank writes them."""
+    names = _names(year)
+    return {c: {"nb": _label(c, names), "en": _label(c, names)} for c in codes}
+
+
 def region_dimension(dim: DimensionModel, year: int) -> tuple[Dimension, pl.DataFrame]:
     """The region dimension as published, and each code's leaves (``leaf``, ``code``: the leaf itself too)."""
     links = _links(dim, year)
     children: dict[str, list[str]] = {}
     for link in links:
         children.setdefault(link.parent, []).append(link.child)
-    codes = sorted({link.child for link in links} | set(children), key=_region_order)
+    codes = sorted({link.child for link in links} | set(children), key=region_order)
 
     @cache
     def leaves(code: str) -> frozenset[str]:
@@ -67,8 +74,7 @@ def region_dimension(dim: DimensionModel, year: int) -> tuple[Dimension, pl.Data
             return frozenset({code})
         return frozenset().union(*(leaves(child) for child in children[code]))
 
-    names = _names(year)
-    labels = {c: {"nb": _label(c, names), "en": _label(c, names)} for c in codes}
+    labels = region_labels(codes, year)
     pairs = [(leaf, code) for code in codes for leaf in sorted(leaves(code))]
     mapping = pl.DataFrame(pairs, schema={"leaf": pl.String, "code": pl.String}, orient="row")
     return Dimension(dim.name, dim.label.model_dump(), tuple(codes), labels, "geo"), mapping

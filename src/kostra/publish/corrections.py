@@ -74,15 +74,20 @@ def corrections_frame(built: dict[str, Built], before: dict[str, PublishedTable]
         cells = _changed_cells(item.table, before[name])
         if not cells.height:
             continue
-        total, *fields = item.table.dimension(item.fields).codes
-        units = _unit_changes(item.table.meta["form"], fields, previous_values, values)
         keys = [d.name for d in item.table.dimensions]
+        if "form" in item.table.meta:
+            total, *fields = item.table.dimension(item.fields).codes
+            units = _unit_changes(item.table.meta["form"], fields, previous_values, values)
+            reasons = _explain(cells, item, units, total)
+        else:  # a key-figure table: the figure was computed again from the new snapshot
+            reasons = ["key figure recomputed from the new snapshot: its numerator or denominator changed"
+                       ] * cells.height
         parts.append(pl.DataFrame({
             "table_id": [name] * cells.height,
             "cell": [", ".join(f"{k}={r[k]}" for k in keys) for r in cells.iter_rows(named=True)],
             "old_value": cells["value_old"], "old_symbol": cells["symbol_old"],
             "new_value": cells["value"], "new_symbol": cells["symbol"],
-            "reason": _explain(cells, item, units, total),
+            "reason": reasons,
         }, schema=SCHEMA))
     return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
 

@@ -3,9 +3,11 @@
 Tables are linked when they show the same field of the same form (e.g. field 4.3 of form 5 in two tables): a
 cell of that field suppressed in one must be suppressed in the other, or the other would publish it. Each
 table is suppressed from its definition; shared cells suppressed in any linked table are made primary
-(``forced``) in the others, and the linked tables are suppressed again until no table changes. Then every
-table gets the LP audit; a table whose audit finds a suppressed cell that can be derived exactly refuses the
-release. A table without rules that shares a suppressed cell refuses it too.
+(``forced``) in the others, and the linked tables are suppressed again until no table changes. Then the LP
+audit runs over each set of linked tables as one system of equations (``audit_linked``: an inner cell shown by
+two tables is one unknown), so a cell that each table alone protects but that follows from the tables together
+is found; any suppressed cell that can be derived exactly refuses the release. A table without rules that
+shares a suppressed cell refuses it too.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from typing import Any
 import polars as pl
 
 from kostra.catalog.tables import DefinedTable
-from kostra.disclosure.audit import audit
+from kostra.disclosure.audit import AuditReport, LinkedTable, audit_linked
 from kostra.disclosure.defined import suppress_defined
 from kostra.publish.definitions import ReleaseRefused, field_codes
+from kostra.publish.timing import phase
 
-__all__ = ["Protection", "protect"]
+__all__ = ["Protection", "audit_together", "linked_sets", "protect"]
 
 _MAX_ROUNDS = 20
 
@@ -81,7 +84,8 @@ def protect(tables: dict[str, DefinedTable], inner: dict[str, pl.DataFrame], yea
     pending = set(ruled)
     for _ in range(_MAX_ROUNDS):
         for name in sorted(pending):
-            results[name], suppressed[name] = _suppress(ruled[name], inner[name], year, forced[name])
+            with phase("suppression"):
+                results[name], suppressed[name] = _suppress(ruled[name], inner[name], year, forced[name])
         everywhere = set().union(*(_as_shared(ruled[n], s) for n, s in suppressed.items())) if suppressed else set()
         pending = set()
         for name, table in ruled.items():
@@ -95,7 +99,73 @@ def protect(tables: dict[str, DefinedTable], inner: dict[str, pl.DataFrame], yea
         raise ReleaseRefused(f"linked tables {', '.join(sorted(ruled))} did not reach a common suppression "
                              f"in {_MAX_ROUNDS} rounds")
     _check_unruled(tables, ruled, everywhere)
-    return {name: _audited(ruled[name], results[name], suppressed[name], forced[name]) for name in ruled}
+    reports: dict[str, AuditReport] = {}
+    for names in linked_sets(ruled):
+        with phase("audit (LP)"):
+            reports |= audit_together([_linked(ruled[name], results[name]) for name in names])
+    return {name: _summary(ruled[name], results[name], suppressed[name], forced[name], reports[name],
+                           _partners(name, ruled)) for name in ruled}
+
+
+def linked_sets(tables: dict[str, DefinedTable]) -> list[list[str]]:
+    """The tables in groups that share a field (directly or through another table), each sorted."""
+    shares = _shared(tables)
+    seen: set[str] = set()
+    groups = []
+    for start in sorted(tables):
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            name = todo.pop()
+            if name in group:
+                continue
+            group.add(name)
+            todo += [o for o in tables if o not in group and {p for p in shares[name]} & _shows(tables[o])]
+        seen |= group
+        groups.append(sorted(group))
+    return groups
+
+
+def _shows(table: DefinedTable) -> set[tuple[str, str]]:
+    return {(table.model.source.form, f) for f in field_codes(table)}  # type: ignore[union-attr]
+
+
+def _partners(name: str, tables: dict[str, DefinedTable]) -> list[str]:
+    return next(sorted(set(g) - {name}) for g in linked_sets(tables) if name in g)
+
+
+def _linked(table: DefinedTable, result: Any) -> LinkedTable:
+    """The table for the joint audit: each inner cell keyed by what it is in any table (form, measure, field,
+    region leaf), so the same cell of a linked table is the same unknown."""
+    source = table.model.source
+    assert source is not None
+    region = next(d.name for d in table.dimensions if d.region is not None)
+    inner = result.table.inner
+    keys = [(source.form, table.model.measure.kind, field, leaf)
+            for field, leaf in zip(inner[source.fields_dimension].to_list(), inner[region].to_list(), strict=True)]
+    rules = table.rules
+    return LinkedTable(table.name, result, keys, n=tuple(rules.n), k=tuple(rules.k))
+
+
+def audit_together(tables: list[LinkedTable]) -> dict[str, AuditReport]:
+    """The LP audit of linked tables as one system; raises ReleaseRefused naming the table, the tables it was
+    audited with and the cells that can be derived exactly."""
+    reports = audit_linked(tables)
+    names = [t.name for t in tables]
+    for table in tables:
+        report = reports[table.name]
+        if report.passed:
+            continue
+        dims = table.result.table.keys
+        codes = table.result.cells.select(dims).rows()
+        exact = [dict(zip(dims, codes[c], strict=True)) for c in report.exact_cells[:5]]
+        others = ", ".join(n for n in names if n != table.name)
+        together = f", together with the linked table(s) {others}," if others else ""
+        raise ReleaseRefused(f"table {table.name}: the suppression audit{together} finds "
+                             f"{len(report.exact_cells)} suppressed cell(s) that can be derived exactly, e.g. "
+                             f"{exact}; nothing is published")
+    return reports
 
 
 def _check_unruled(tables: dict[str, DefinedTable], ruled: dict[str, DefinedTable],
@@ -109,16 +179,10 @@ def _check_unruled(tables: dict[str, DefinedTable], ruled: dict[str, DefinedTabl
                                  f"suppressed in a linked table, e.g. {sorted(leaked)[0]}")
 
 
-def _audited(table: DefinedTable, result: Any, cells: frozenset[Key], forced: set[Key]) -> Protection:
-    rules = table.rules
-    report = audit(result, n=tuple(rules.n), k=tuple(rules.k))
-    names = [d.name for d in table.dimensions]
-    cell_codes = result.cells.select(names).rows()
-    if not report.passed:
-        exact = [dict(zip(names, cell_codes[c], strict=True)) for c in report.exact_cells[:5]]
-        raise ReleaseRefused(f"table {table.name}: the suppression audit finds {len(report.exact_cells)} "
-                             f"suppressed cell(s) that can be derived exactly, e.g. {exact}; nothing is published")
+def _summary(table: DefinedTable, result: Any, cells: frozenset[Key], forced: set[Key], report: AuditReport,
+             partners: list[str]) -> Protection:
     summary = {"passed": True, "protected": report.protected, "suppressed": len(cells),
                "primary": int(result.primary.sum()), "forced_by_linked_tables": len(forced),
+               "audited_with": partners,
                "below_protection": sum(1 for i in report.intervals if not i.protected)}
     return Protection(cells, summary)

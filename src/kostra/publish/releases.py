@@ -22,11 +22,14 @@ from kostra.errors import KostraError, NotFound, UsageError
 from kostra.publish.assemble import Built, build_tables
 from kostra.publish.corrections import corrections_frame, revise
 from kostra.publish.definitions import ReleaseRefused
+from kostra.publish.embargo import default_public_from, is_public, to_utc
+from kostra.publish.keyfigure_tables import build_keyfigure_tables, hidden_inputs
 from kostra.publish.model import PublishedTable, ReleaseKind, ValueStatus
+from kostra.publish.timing import phase
 from kostra.store.models import AuditEvent, DatasetSnapshot, Release, ReleaseTable
 
-__all__ = ["ReleaseChanged", "corrections", "latest_release", "make_release", "release_table", "release_tables",
-           "releases"]
+__all__ = ["ReleaseChanged", "corrections", "latest_release", "make_release", "public_releases", "release_table",
+           "release_tables", "releases"]
 
 
 class ReleaseChanged(KostraError):
@@ -43,6 +46,11 @@ def releases(session: Session, year: int | None = None) -> list[Release]:
     if year is not None:
         query = query.where(Release.year == year)
     return list(session.scalars(query))
+
+
+def public_releases(session: Session, year: int | None = None, now: datetime | None = None) -> list[Release]:
+    """The releases (of one year) whose embargo has ended at ``now`` (default: the present), oldest first."""
+    return [r for r in releases(session, year) if is_public(r, now)]
 
 
 def _check_kind(session: Session, year: int, kind: str) -> tuple[ReleaseKind, Release | None]:
@@ -75,16 +83,21 @@ def _snapshot(session: Session, home: Path, year: int, kind: ReleaseKind, actor:
 
 
 def make_release(session: Session, home: Path, year: int, kind: str, *, actor: str, as_of: date | None = None,
-                 snapshot: str | None = None, tables_root: Path | None = None) -> Release:
+                 snapshot: str | None = None, tables_root: Path | None = None,
+                 public_from: datetime | None = None) -> Release:
     """Freeze a snapshot (or use ``snapshot``, a label), build every table, suppress and audit, and store the
     release. Raises ReleaseRefused with the reason (nothing is stored then), UsageError for a bad kind.
-    ``tables_root``: table definitions from this folder (``<year>/tables/``) instead of the package's."""
+    ``tables_root``: table definitions from this folder (``<year>/tables/``) instead of the package's.
+    ``public_from``: its embargo (default: the reporting calendar's day, ``kostra.publish.embargo``)."""
     chosen, previous = _check_kind(session, year, kind)
+    embargo = to_utc(public_from) if public_from is not None else default_public_from(year, chosen.value,
+                                                                                       datetime.now(UTC))
     before_files = set((home / "snapshots" / str(year)).glob("*.parquet"))
     try:
         with session.begin_nested():  # a refusal leaves neither the snapshot nor the release behind
-            frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
-            return _build_and_store(session, home, year, chosen, frozen, previous, actor, tables_root)
+            with phase("freeze snapshot"):
+                frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
+            return _build_and_store(session, home, year, chosen, frozen, previous, actor, tables_root, embargo)
     except BaseException:
         for path in set((home / "snapshots" / str(year)).glob("*.parquet")) - before_files:
             path.chmod(0o644)
@@ -93,18 +106,29 @@ def make_release(session: Session, home: Path, year: int, kind: str, *, actor: s
 
 
 def _build_and_store(session: Session, home: Path, year: int, chosen: ReleaseKind, frozen: DatasetSnapshot,
-                     previous: Release | None, actor: str, tables_root: Path | None) -> Release:
-    values = read_snapshot(session, home, year, frozen.label)
+                     previous: Release | None, actor: str, tables_root: Path | None, public_from: datetime) -> Release:
+    with phase("read snapshot"):
+        values = read_snapshot(session, home, year, frozen.label)
     status = ValueStatus.PRELIMINARY if chosen is ReleaseKind.PRELIMINARY else ValueStatus.FINAL
     built = build_tables(session, values, year, status=status.value, tables_root=tables_root)
+    with phase("key-figure tables"):
+        figures = build_keyfigure_tables(session, home, year, frozen.label, status=status.value,
+                                         hidden=hidden_inputs(built), root=tables_root)
+    clash = sorted(set(figures) & set(built))
+    if clash:
+        raise ReleaseRefused(f"table id {clash[0]!r} is both a field table and a key-figure table of {year}")
+    built |= figures
     log = pl.DataFrame()
     if previous is not None:
-        before = {name: release_table(session, home, previous.id, name) for name in _table_ids(session, previous.id)}
-        previous_values = read_snapshot(session, home, year, _snapshot_label(session, previous))
-        log = corrections_frame(built, before, previous_values, values)
-        if chosen is ReleaseKind.CORRECTION:
-            built = revise(built, before)
-    return _store(session, home, year, chosen, frozen, previous, built, log, actor)
+        with phase("corrections log"):
+            before = {name: release_table(session, home, previous.id, name)
+                      for name in _table_ids(session, previous.id)}
+            previous_values = read_snapshot(session, home, year, _snapshot_label(session, previous))
+            log = corrections_frame(built, before, previous_values, values)
+            if chosen is ReleaseKind.CORRECTION:
+                built = revise(built, before)
+    with phase("store"):
+        return _store(session, home, year, chosen, frozen, previous, built, log, actor, public_from)
 
 
 def _snapshot_label(session: Session, release: Release) -> str:
@@ -128,7 +152,8 @@ def _write(frame: pl.DataFrame, path: Path) -> str:
 
 
 def _store(session: Session, home: Path, year: int, kind: ReleaseKind, frozen: DatasetSnapshot,
-           previous: Release | None, built: dict[str, Built], log: pl.DataFrame, actor: str) -> Release:
+           previous: Release | None, built: dict[str, Built], log: pl.DataFrame, actor: str,
+           public_from: datetime) -> Release:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     relative = Path("releases") / str(year) / f"{kind.value}-{stamp}"
     folder = home / relative
@@ -150,7 +175,8 @@ def _store(session: Session, home: Path, year: int, kind: ReleaseKind, frozen: D
         raise
     release = Release(year=year, kind=kind.value, snapshot_id=frozen.id, previous_id=previous.id if previous else None,
                       path=relative.as_posix(), sha256=hashlib.sha256("\n".join(hashes).encode()).hexdigest(),
-                      tables=len(rows), cells=sum(r.cells for r in rows), changed=log.height, created_by=actor)
+                      tables=len(rows), cells=sum(r.cells for r in rows), changed=log.height, created_by=actor,
+                      public_from=public_from)
     session.add(release)
     session.flush()
     for row in rows:
@@ -159,7 +185,8 @@ def _store(session: Session, home: Path, year: int, kind: ReleaseKind, frozen: D
     session.add(AuditEvent(actor=actor, action="publish.release", object_ref=f"{year}/release/{release.id}",
                            detail_json=json.dumps({"kind": kind.value, "sha256": release.sha256,
                                                    "snapshot": frozen.label, "tables": sorted(built),
-                                                   "changed": log.height})))
+                                                   "changed": log.height,
+                                                   "public_from": public_from.isoformat()})))
     session.flush()
     return release
 

@@ -471,6 +471,7 @@ class Release(Base):
 
     Built from one frozen snapshot; never updated or deleted. ``sha256`` covers every table file and the
     corrections log; ``previous_id`` is the release it follows (the corrections log compares against it).
+    ``public_from`` (UTC) is its embargo: the public statbank and profile pages show it from then on.
     """
 
     __tablename__ = "releases"
@@ -487,6 +488,7 @@ class Release(Base):
     changed: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
+    public_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ReleaseTable(Base):

@@ -14,8 +14,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from kostra.errors import KostraError
-from kostra.publish import release_tables, releases
+from kostra.publish import release_table, release_tables, releases
 from kostra.publish.deliveries import deliveries, field_overview
+from kostra.publish.embargo import is_public, public_from_of
 from kostra.store.models import DatasetSnapshot
 from kostra.web.deps import Db, LangDep, OfficeUser, verify_csrf
 from kostra.web.i18n import translate
@@ -47,6 +48,8 @@ class ReleaseRow(BaseModel):
     sha256: str
     cells: int
     changed: int
+    public_from: str  # ISO 8601, UTC
+    embargoed: bool  # not yet public: the statbank and profile pages do not show it
     tables: list[TableRow]
 
 
@@ -56,6 +59,24 @@ class ReleasesPage(BaseModel):
     releases: list[ReleaseRow]
     flash: str | None = None
     flash_ok: bool = True
+
+
+class PreviewPage(BaseModel):
+    """A release table as the office sees it, also under embargo (the public sees it from ``public_from``)."""
+
+    year: int
+    release_id: int
+    kind: str
+    table_id: str
+    title: str
+    public_from: str
+    embargoed: bool
+    columns: list[str]
+    rows: list[list[str]]
+    cells: int  # of the table; ``rows`` holds the first PREVIEW_ROWS
+
+
+PREVIEW_ROWS = 1000
 
 
 class FieldRow(BaseModel):
@@ -97,6 +118,7 @@ def _label(session: Db, snapshot_id: int) -> str:
 def releases_page(request: Request, year: int, _principal: OfficeUser, session: Db) -> Response:
     rows = [ReleaseRow(id=r.id, kind=r.kind, created_at=f"{r.created_at:%Y-%m-%d %H:%M}", created_by=r.created_by,
                        snapshot=_label(session, r.snapshot_id), sha256=r.sha256, cells=r.cells, changed=r.changed,
+                       public_from=public_from_of(r).isoformat(), embargoed=not is_public(r),
                        tables=[TableRow(table_id=t.table_id, cells=t.cells, suppressed=t.suppressed,
                                         audit=json.loads(t.audit_json)) for t in release_tables(session, r.id)])
             for r in releases(session, year)]
@@ -105,6 +127,35 @@ def releases_page(request: Request, year: int, _principal: OfficeUser, session: 
     if isinstance(flash, dict):
         page.flash, page.flash_ok = str(flash.get("text") or ""), bool(flash.get("ok", True))
     return render(request, "office/releases.html", page)
+
+
+@router.get("/office/{year}/releases/{release_id}/{table_id}")
+@router.get("/office/{year}/releases/{release_id}/{table_id}.json", name="office_release_table_json")
+def release_table_page(request: Request, year: int, release_id: int, table_id: str, _principal: OfficeUser,
+                       session: Db, lang: LangDep) -> Response:
+    """Preview of one table of a release, marked "under embargo until …" while the public cannot see it."""
+    from kostra.publish.formats.common import number_texts
+    from kostra.web.pages import error_page
+
+    table_id = table_id.removesuffix(".json")
+    release = next((r for r in releases(session, year) if r.id == release_id), None)
+    if release is None:
+        return error_page(request, 404, f"{year} has no release {release_id}")
+    try:
+        table = release_table(session, request.app.state.settings.home, release_id, table_id)
+    except KostraError as error:
+        return error_page(request, 404, str(error))
+    frame = table.frame.head(PREVIEW_ROWS)
+    labels = [[d.code_label(c, lang) for c in frame[d.name].to_list()] for d in table.dimensions]
+    values = number_texts(frame["value"].to_list(), table.decimals)
+    rows = [[*codes, value, symbol, status] for codes, value, symbol, status in
+            zip(zip(*labels, strict=True), values, frame["symbol"].to_list(), frame["status"].to_list(), strict=True)]
+    page = PreviewPage(year=year, release_id=release_id, kind=release.kind, table_id=table.id,
+                       title=table.title.get(lang) or table.id, public_from=public_from_of(release).isoformat(),
+                       embargoed=not is_public(release),
+                       columns=[*(d.label.get(lang) or d.name for d in table.dimensions), "value", "symbol", "status"],
+                       rows=rows, cells=table.frame.height)
+    return render(request, "office/release_table.html", page)
 
 
 @router.post("/office/{year}/releases", dependencies=CSRF)

@@ -4,11 +4,13 @@ For each table id the statbank shows the newest release of every year that has o
 dimension: the profile pages draw a key figure over years, and ``Tid=top(5)`` means the last five years.
 A region code that a year does not hold is "missing" (``..``) in that year. Each cell keeps the status its
 release gave it (preliminary, final, revised). Releases are immutable, so tables are read once per set of
-newest releases and kept; a new release is seen within ``RECHECK_SECONDS``.
+newest releases and kept; a new release is seen within ``RECHECK_SECONDS`` of its ``public_from`` (a release
+under embargo is left out, so the year's release before it, if any, is still served).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +20,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from kostra.publish import Dimension as PublishedDimension
-from kostra.publish import PublishedTable, release_table, release_tables, releases
+from kostra.publish import PublishedTable, public_releases, release_table, release_tables
 from kostra.web.i18n_types import Lang
 from kostra.web.statbank_source import Cell, Dimension, MemorySource, ReleaseInfo, StatTable, Value
 
@@ -69,15 +71,18 @@ def stat_table(parts: Sequence[PublishedTable]) -> StatTable:
 def published_of(table: StatTable, codes: Sequence[Sequence[str]], description: dict[str, str] | None = None,
                  ) -> PublishedTable:
     """A cut of ``table`` as a ``PublishedTable`` in cube order, for ``kostra.publish``'s serialisers."""
-    import itertools
-
-    combos = list(itertools.product(*codes))
-    cells = [table.cell(c) for c in combos]
-    columns: dict[str, list[object]] = {d.code: [c[i] for c in combos] for i, d in enumerate(table.dimensions)}
-    frame = pl.DataFrame({**columns, "value": [c.value for c in cells], "status": [c.status for c in cells],
-                          "symbol": [c.symbol or "" for c in cells]},
-                         schema={**{d.code: pl.String for d in table.dimensions}, "value": pl.Float64,
-                                 "status": pl.String, "symbol": pl.String})
+    values, symbols, statuses = table.cube.take(codes)
+    sizes = [len(c) for c in codes]
+    columns: dict[str, list[object]] = {}
+    for i, (dim, chosen) in enumerate(zip(table.dimensions, codes, strict=True)):
+        # cube order: each code repeated for the combinations of the later dimensions, the whole cycled
+        # for the earlier ones (plain lists: Polars' own operations cost more than this for a query's cells)
+        inner, outer = math.prod(sizes[i + 1:]), math.prod(sizes[:i])
+        columns[dim.code] = [code for code in chosen for _ in range(inner)] * outer
+    columns["value"] = [None if v != v else v for v in values.tolist()]  # NaN: no value
+    columns["status"], columns["symbol"] = statuses.tolist(), symbols.tolist()
+    frame = pl.DataFrame(columns, schema={**{d.code: pl.String for d in table.dimensions}, "value": pl.Float64,
+                                          "status": pl.String, "symbol": pl.String})
     dims = []
     for dim, chosen in zip(table.dimensions, codes, strict=True):
         labels = {v.code: v.label for v in dim.values}
@@ -105,7 +110,8 @@ class ReleaseSource:
 
     def _newest(self, session: Session) -> dict[int, int]:
         newest: dict[int, int] = {}
-        for release in releases(session):  # oldest first: the last one of a year wins
+        # oldest first: the last one of a year wins; a release under embargo is not there yet
+        for release in public_releases(session):
             newest[release.year] = release.id
         return newest
 

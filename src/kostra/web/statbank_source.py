@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
+
+import numpy as np
 
 from kostra.publish.model import SYMBOLS  # one list of table symbols, as releases write them
 from kostra.web.i18n_types import Lang
 
-__all__ = ["SYMBOLS", "Cell", "Dimension", "MemorySource", "ReleaseInfo", "StatTable", "StatbankSource",
+__all__ = ["SYMBOLS", "Cell", "Cube", "Dimension", "MemorySource", "ReleaseInfo", "StatTable", "StatbankSource",
            "Value", "source_of"]
 
 @dataclass(frozen=True)
@@ -98,6 +101,47 @@ class StatTable:
     def cell(self, codes: Sequence[str]) -> Cell:
         """The cell at ``codes``; a combination the release does not hold is "missing" (``..``)."""
         return self.cells.get(tuple(codes)) or Cell(None, "..", self.release.status())
+
+    @cached_property
+    def cube(self) -> Cube:
+        """The cells as arrays in cube order, made once per table (a query then takes its cells by index)."""
+        return Cube.of(self)
+
+
+@dataclass(frozen=True)
+class Cube:
+    """Every cell of a table in cube order (the last dimension varying fastest): value (NaN without one),
+    symbol ("" for an ordinary value) and status, with each dimension's code → position."""
+
+    positions: tuple[dict[str, int], ...]
+    strides: tuple[int, ...]
+    values: np.ndarray  # float
+    symbols: np.ndarray  # object (str)
+    statuses: np.ndarray  # object (str)
+
+    @classmethod
+    def of(cls, table: StatTable) -> Cube:
+        positions = tuple({code: i for i, code in enumerate(d.codes())} for d in table.dimensions)
+        sizes = [len(p) for p in positions]
+        strides = tuple(int(np.prod(sizes[i + 1:], dtype=np.int64)) for i in range(len(sizes)))
+        total = int(np.prod(sizes, dtype=np.int64))
+        values = np.full(total, np.nan)
+        symbols = np.full(total, "..", dtype=object)
+        statuses = np.full(total, table.release.status(), dtype=object)
+        for key, cell in table.cells.items():
+            at = sum(p[code] * stride for p, code, stride in zip(positions, key, strides, strict=True))
+            values[at] = np.nan if cell.value is None else cell.value
+            symbols[at] = cell.symbol or ""
+            statuses[at] = cell.status
+        return cls(positions, strides, values, symbols, statuses)
+
+    def take(self, codes: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Values, symbols and statuses of every combination of ``codes`` (known codes), in cube order."""
+        index = np.zeros(1, dtype=np.int64)
+        for position, stride, chosen in zip(self.positions, self.strides, codes, strict=True):
+            at = np.fromiter((position[c] for c in chosen), dtype=np.int64, count=len(chosen)) * stride
+            index = (index[:, None] + at[None, :]).ravel()
+        return self.values[index], self.symbols[index], self.statuses[index]
 
 
 class StatbankSource(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kostra.publish.formats.common import check_lang, rounded
+from kostra.publish.formats.common import check_lang, rounded_values
 from kostra.publish.model import SYMBOLS, PublishedTable
 
 __all__ = ["to_jsonstat"]
@@ -39,7 +39,7 @@ def to_jsonstat(table: PublishedTable, lang: str = "nb", *, values: bool = True)
     notes = [f"{symbol}: {text[lang]}" for symbol, text in SYMBOLS.items()]
     data["note"] = [table.description[lang], *notes]
     if values:
-        data["value"] = [rounded(v, table.decimals) for v in table.frame["value"].to_list()]
+        data["value"] = rounded_values(table.frame["value"].to_list(), table.decimals)
         status = {str(i): s for i, s in enumerate(table.frame["symbol"].to_list()) if s}
         if status:
             data["status"] = status

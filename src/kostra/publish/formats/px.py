@@ -5,7 +5,7 @@ the data in cube order (the stub's combinations as rows, the heading's as column
 
 from __future__ import annotations
 
-from kostra.publish.formats.common import check_lang, number_text
+from kostra.publish.formats.common import check_lang, number_texts
 from kostra.publish.model import PublishedTable
 
 __all__ = ["to_px"]
@@ -25,12 +25,12 @@ def _list(items: list[str]) -> str:
     return ",\n".join(lines)
 
 
-def _cell(value: float | None, symbol: str, decimals: int) -> str:
+def _cell(value: float | None, text: str, symbol: str) -> str:
     if symbol in (".", "..", ":"):
         return _DOTS[symbol]
     if symbol == "-" and not value:
         return _DOTS["-"]
-    return number_text(value, decimals)
+    return text
 
 
 def to_px(table: PublishedTable, lang: str = "nb") -> str:
@@ -61,7 +61,8 @@ def to_px(table: PublishedTable, lang: str = "nb") -> str:
     width = 1
     for dim in heading:
         width *= len(dim.codes)
-    cells = [_cell(v, s, table.decimals) for v, s in zip(table.frame["value"].to_list(),
-                                                          table.frame["symbol"].to_list(), strict=True)]
+    values = table.frame["value"].to_list()
+    cells = [_cell(v, t, s) for v, t, s in zip(values, number_texts(values, table.decimals),
+                                                table.frame["symbol"].to_list(), strict=True)]
     rows = [" ".join(cells[i:i + width]) for i in range(0, len(cells), width)]
     return "\n".join([*lines, "DATA=", *rows]) + ";\n"

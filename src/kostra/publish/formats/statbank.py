@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from kostra.publish.formats.common import number_text
+from kostra.publish.formats.common import number_texts
 from kostra.publish.model import PublishedTable
 
 __all__ = ["SUPPRESSION_CODES", "statbank_zip", "to_statbank_files"]
@@ -55,17 +55,19 @@ def to_statbank_files(table: PublishedTable) -> dict[str, str]:
     metric = next(d.name for d in table.dimensions if d.role == "metric")
     classes = [d.name for d in table.dimensions if d.role != "metric"]
     filename = f"{table.id}1.dat"
-    frame = table.frame.with_columns(pl.col(metric).cast(pl.String))
-    by_key: dict[tuple[str, ...], dict[str, tuple[float | None, str]]] = {}
-    for row in frame.iter_rows(named=True):
-        by_key.setdefault(tuple(row[c] for c in classes), {})[row[metric]] = (row["value"], row["symbol"])
+    frame = table.frame
+    keys = zip(*(frame[c].cast(pl.String).to_list() for c in classes), strict=True)
+    texts = number_texts(frame["value"].to_list(), table.decimals, comma=True)
+    by_key: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
+    for key, code, text, symbol in zip(keys, frame[metric].cast(pl.String).to_list(), texts,
+                                       frame["symbol"].to_list(), strict=True):
+        by_key.setdefault(key, {})[code] = (text, symbol)
     lines = []
     for key, cells in by_key.items():
         columns = list(key)
         for code in table.dimension(metric).codes:
-            value, symbol = cells[code]
-            hidden = symbol in ("..", ".", ":")
-            columns += ["" if hidden else number_text(value, table.decimals, comma=True), _CODE_OF.get(symbol, "")]
+            text, symbol = cells[code]
+            columns += ["" if symbol in ("..", ".", ":") else text, _CODE_OF.get(symbol, "")]
         lines.append(";".join(columns))
     description = _description(table, filename, metric, classes)
     return {filename: "\r\n".join(lines) + "\r\n",

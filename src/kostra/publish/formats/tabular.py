@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from kostra.publish.formats.common import check_lang, number_text, rounded
+from kostra.publish.formats.common import check_lang, number_texts, rounded_values
+from kostra.publish.formats.xlsx import xlsx_bytes
 from kostra.publish.model import SYMBOLS, PublishedTable
 
 __all__ = ["to_csv", "to_xlsx"]
@@ -18,15 +19,20 @@ def _header(table: PublishedTable, lang: str) -> list[str]:
     return [*columns, "value", "symbol", "status"]
 
 
-def _rows(table: PublishedTable, lang: str) -> list[list[object]]:
-    names = table.dimension_names
-    out = []
-    for row in table.frame.iter_rows(named=True):
-        cells: list[object] = []
-        for name in names:
-            cells += [row[name], table.dimension(name).code_label(row[name], lang)]
-        out.append([*cells, rounded(row["value"], table.decimals), row["symbol"], row["status"]])
-    return out
+def _code_columns(table: PublishedTable, lang: str) -> list[list[str]]:
+    """Each dimension's codes and labels, column by column."""
+    columns = []
+    for dim in table.dimensions:
+        codes = table.frame[dim.name].to_list()
+        labels = {code: dim.code_label(code, lang) for code in dim.codes}
+        columns += [codes, [labels.get(c, c) for c in codes]]
+    return columns
+
+
+def _rows(table: PublishedTable, lang: str, values: list[object]) -> list[list[object]]:
+    """One row per cell: codes and labels, ``values`` (numbers or their texts), symbol, status."""
+    columns = [*_code_columns(table, lang), values, table.frame["symbol"].to_list(), table.frame["status"].to_list()]
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 def to_csv(table: PublishedTable, lang: str = "nb") -> str:
@@ -35,35 +41,18 @@ def to_csv(table: PublishedTable, lang: str = "nb") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_header(table, lang))
-    for row in _rows(table, lang):
-        value = row[-3]
-        row[-3] = number_text(value, table.decimals) if value is not None else ""  # type: ignore[arg-type]
-        writer.writerow(row)
+    writer.writerows(_rows(table, lang, number_texts(table.frame["value"].to_list(), table.decimals)))
     return buffer.getvalue()
 
 
 def to_xlsx(table: PublishedTable, lang: str = "nb") -> bytes:
     """An Excel workbook: the cells (numbers as numbers, the symbol in its own column) and a sheet explaining
     the symbols and the release."""
-    from openpyxl import Workbook
-
     check_lang(lang)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "data"
-    sheet.append([table.title[lang]])
-    sheet.append(_header(table, lang))
+    header = _header(table, lang)
+    data = [[table.title[lang]], header,
+            *_rows(table, lang, rounded_values(table.frame["value"].to_list(), table.decimals))]
+    about = [["table", table.id], ["release", table.release_id, table.release_kind], ["unit", table.unit[lang]],
+             ["source", table.source[lang]], *([symbol, text[lang]] for symbol, text in SYMBOLS.items())]
     number_format = "0" if table.decimals == 0 else "0." + "0" * table.decimals
-    for row in _rows(table, lang):
-        sheet.append(row)
-        sheet.cell(row=sheet.max_row, column=len(row) - 2).number_format = number_format
-    about = book.create_sheet("about")
-    about.append(["table", table.id])
-    about.append(["release", table.release_id, table.release_kind])
-    about.append(["unit", table.unit[lang]])
-    about.append(["source", table.source[lang]])
-    for symbol, text in SYMBOLS.items():
-        about.append([symbol, text[lang]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([("data", data, len(header) - 3), ("about", about, None)], number_format)
