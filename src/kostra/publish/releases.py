@@ -6,6 +6,7 @@ a release is ever changed; a release that is refused writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -92,16 +93,21 @@ def make_release(session: Session, home: Path, year: int, kind: str, *, actor: s
     chosen, previous = _check_kind(session, year, kind)
     embargo = to_utc(public_from) if public_from is not None else default_public_from(year, chosen.value,
                                                                                        datetime.now(UTC))
-    before_files = set((home / "snapshots" / str(year)).glob("*.parquet"))
+    folder = home / "snapshots" / str(year)
+    before_files = set(folder.glob("*.parquet"))
+    new_folders = [f for f in (folder.parent, folder) if not f.exists()]
     try:
         with session.begin_nested():  # a refusal leaves neither the snapshot nor the release behind
             with phase("freeze snapshot"):
                 frozen = _snapshot(session, home, year, chosen, actor, as_of, snapshot)
             return _build_and_store(session, home, year, chosen, frozen, previous, actor, tables_root, embargo)
     except BaseException:
-        for path in set((home / "snapshots" / str(year)).glob("*.parquet")) - before_files:
+        for path in set(folder.glob("*.parquet")) - before_files:
             path.chmod(0o644)
             path.unlink(missing_ok=True)
+        for made in reversed(new_folders):  # nor the folders the snapshot was to go in
+            with contextlib.suppress(OSError):
+                made.rmdir()
         raise
 
 
