@@ -249,6 +249,16 @@ _PARSED_SCHEMA = {"sha256": pl.String, "form_id": pl.String, "kontoklasse": pl.S
                   "art": pl.String, "belop": pl.Float64}
 
 
+def parsed_accounts(session: Session, year: int, wanted: Mapping[tuple[str, str], int],
+                    cache_dir: Path | None) -> pl.DataFrame:
+    """Each wanted file's sums by kontoklasse (as in the file), function and art (``belop`` as reported, in
+    1000 NOK), with ``sha256`` and ``form_id``; ``wanted``: (sha256, form) → an attachment id holding it.
+
+    Parsed once per content: from memory, then ``cache_dir``/accounts-<year>.parquet, then by parsing (only the
+    files not seen before). The control run and the key figures share it."""
+    return _parsed(session, year, wanted, cache_dir)
+
+
 def _parsed(session: Session, year: int, wanted: Mapping[tuple[str, str], int],
             cache_dir: Path | None) -> pl.DataFrame:
     """(sha256, form) → the file's sums, from memory, then the cache file, then by parsing the attachment."""

@@ -29,7 +29,8 @@ from kostra.keyfigures.definitions import DEFINITIONS
 from kostra.keyfigures.submitted import counted_attachments
 from kostra.store.models import Attachment
 
-__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "read_accounts"]
+__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "read_accounts",
+           "summed_accounts"]
 
 KASSE, KONSERN = ("0A", "0C"), ("0M", "0P")  # as kostra.accounts.submitted (not imported: it loads the engine)
 _VERSION = 1  # bump when the cached frame's shape or meaning changes
@@ -77,6 +78,35 @@ def read_accounts(session: Session, year: int, found: list[SubmittedAttachment])
     for forms in (KASSE_FORMS, KONSERN_FORMS):
         parts = [known[_memory_key(a, year)] for a in found if a.form_id in forms]
         kinds.append(pl.concat(parts) if parts else empty)
+    return kinds[0], kinds[1]
+
+
+def summed_accounts(session: Session, year: int, found: list[SubmittedAttachment],
+                    cache_dir: Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The attachments ``found`` as engine rows summed per file, kontoklasse, function and art: (kasse,
+    konsern), columns region, kontoklasse (D/I), funksjon, art, belop (revenue arts negated), id.
+
+    The sums are what the engine's values are made of (it adds records up), read from the per-file sums the
+    control run keeps (:func:`kostra.controls.snapshot.parsed_accounts`), so a file is parsed once for both and
+    a new process after a new file parses only that file. Lineage to the record lines is :func:`read_accounts`."""
+    from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS
+    from kostra.controls.snapshot import parsed_accounts
+
+    sums = parsed_accounts(session, year, {(a.sha256, a.form_id): a.attachment_id for a in found}, cache_dir)
+    owners = pl.DataFrame([(a.unit_code, a.form_id, a.sha256) for a in found],
+                          schema={"region": pl.String, "form_id": pl.String, "sha256": pl.String}, orient="row")
+    rows = owners.join(sums, on=["sha256", "form_id"])
+    kinds = []
+    for forms in (KASSE_FORMS, KONSERN_FORMS):
+        mine = rows.filter(pl.col("form_id").is_in(list(forms)))
+        kontoklasse = pl.concat_str("form_id", pl.lit(":"), "kontoklasse").replace_strict(
+            {f"{form}:{k}": v for form, codes in forms.items() for k, v in codes.items()}, default=None)
+        revenue = pl.col("art").str.contains(r"^[6-9]\d\d$")
+        kinds.append(mine.select(
+            "region", kontoklasse.alias("kontoklasse"), "funksjon", "art",
+            pl.when(revenue).then(-pl.col("belop")).otherwise(pl.col("belop")).alias("belop"),
+        ).filter(pl.col("kontoklasse").is_not_null()).with_columns(
+            pl.int_range(pl.len()).cast(pl.String).alias("id")))
     return kinds[0], kinds[1]
 
 
@@ -134,7 +164,7 @@ def _unit_codes(units: list[str]) -> dict[str, str]:
 
 
 def _engine(session: Session, year: int, units: list[str], cells: set[tuple[str, str, str]],
-            found: list[SubmittedAttachment]) -> AccountsValues:
+            found: list[SubmittedAttachment], cache_dir: Path | None) -> AccountsValues:
     """One engine run per scope that has files and cells asked for."""
     import numpy as np
 
@@ -149,7 +179,7 @@ def _engine(session: Session, year: int, units: list[str], cells: set[tuple[str,
                         defs.definitions.formulas)
     codes = _unit_codes(units)
     result = AccountsValues()
-    kasse, konsern = read_accounts(session, year, found)
+    kasse, konsern = summed_accounts(session, year, found, cache_dir)
     for scope, raw in (("kasse", kasse), ("konsern", konsern)):
         frame = raw.with_columns(pl.col("region").replace(codes))
         wanted = sorted({(f, a) for f, a, s in cells if s == scope})
@@ -200,12 +230,12 @@ def accounts_values(session: Session, year: int, units: list[str], cells: set[tu
     """Every (function, art, scope) in ``cells`` for ``units`` (from ``cache_dir`` when computed before)."""
     found = accounts_attachments(session, year, _unit_codes(units), as_of=as_of, approved_only=approved_only)
     if cache_dir is None:
-        return _engine(session, year, units, cells, found)
+        return _engine(session, year, units, cells, found, None)
     error = ""
 
     def build() -> pl.DataFrame | None:
         nonlocal error
-        result = _engine(session, year, units, cells, found)
+        result = _engine(session, year, units, cells, found, cache_dir)
         error = result.error
         return None if result.error else _to_frame(result)  # an error is not kept: it says what to fix
 
