@@ -35,7 +35,6 @@ __all__ = [
     "county_of",
     "end_of_day",
     "forms_for_unit",
-    "required_units",
     "status_board",
 ]
 
@@ -116,13 +115,6 @@ def _county_names(year: int) -> dict[str, str]:
 def forms_for_unit(forms: Iterable[Form], unit: Unit) -> list[Form]:
     """The forms whose unit kinds include the unit's kind."""
     return [form for form in forms if unit.kind in {k.value for k in form.definition.unit_kinds}]
-
-
-def required_units(session: Session, form: Form) -> list[Unit]:
-    """The active units that must report ``form``, by code."""
-    kinds = [k.value for k in form.definition.unit_kinds]
-    return list(session.scalars(select(Unit).where(Unit.kind.in_(kinds), Unit.active.is_(True))
-                                .order_by(Unit.code)))
 
 
 def _aware(moment: datetime) -> datetime:
