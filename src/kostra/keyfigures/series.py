@@ -4,7 +4,10 @@ Each year is evaluated in its own structure; then the numerator and the denomina
 carried into the target structure through the code changes (``kostra.reference.mapping``): a renumbered
 unit keeps its values, a **merger sums the inputs first and then the ratio is taken**, and a unit made
 by a **split** gets ``..`` with the reason "series break" (its earlier values cannot be divided without
-inventing data). Aggregates are ratios of the carried sums. Years before the first year with key-figure
+inventing data). An aggregate of the target structure (EAK, EKA##, EKG##, EAB) is the ratio of the sums
+over the year's own units that lie wholly inside it, so a split inside it (1507 Ålesund → 1508 + 1580, both
+in EKA15) does not break it; a unit of the year partly inside and partly outside (1507 for EKG01, which holds
+1580 but not 1508) makes it a series break. Years before the first year with key-figure
 definitions are read with the first year's definitions (population-based figures then come from real
 data for 2020–2024; form-based ones are ``..`` where the year has no form data).
 
@@ -122,13 +125,12 @@ def series(session: Session, figure: str, regions: Iterable[str] | None = None, 
     """
     wanted_years = sorted(set(years))
     target = structure_year or wanted_years[-1]
-    members = aggregate_members(session, target)
-    units = base_unit_codes(target)
     [indicator] = select_indicators(max(y for y in available_years() if y <= target) if any(
         y <= target for y in available_years()) else min(available_years()), [figure])
     county = indicator.units == "county_municipality"
-    units = county_unit_codes(target) if county else units
-    members = {code: m for code, m in members.items() if (code in COUNTY_AGGREGATES) == county}
+    units = county_unit_codes(target) if county else base_unit_codes(target)
+    members = {code: m for code, m in aggregate_members(session, target).items()
+               if (code in COUNTY_AGGREGATES) == county}
     wanted = list(regions) if regions is not None else [*units, *members]
     for code in wanted:
         if code not in members and code not in units:
@@ -138,14 +140,35 @@ def series(session: Session, figure: str, regions: Iterable[str] | None = None, 
     for year in wanted_years:
         parts = _year_parts(session, year, figure, population_stand_in)
         numerators, denominators = (carry(year, target, p) for p in parts)
-        own = _county_members(year) if county else members
+        own = _county_members(year) if county else _own_members(year, target, members, parts[0])
         for code in wanted:
-            if code in members and county:  # EAFK, EAFKUO: that year's own counties, not carried
-                rows.append(_row(indicator, year, code, own[code], *parts, True))
+            if code in members:  # the aggregate over that year's own units: a split inside it is no break
+                covered, broken = own[code]
+                rows.append(_break_row(indicator, year, code, broken) if broken else
+                            _row(indicator, year, code, covered, *parts, True))
                 continue
-            covered = members.get(code, [code])
-            rows.append(_row(indicator, year, code, covered, numerators, denominators, code in members))
+            rows.append(_row(indicator, year, code, [code], numerators, denominators, False))
     return pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
+
+
+def _own_members(year: int, target: int, members: dict[str, list[str]],
+                 parts: dict[str, Input]) -> dict[str, tuple[list[str], str]]:
+    """Each aggregate of ``target`` as (units of ``year`` that lie wholly inside it, the unit of ``year``
+    that lies partly inside and partly outside it: a series break of the aggregate, or "")."""
+    table = mapping(year, target) if year != target else {}
+    ahead = {unit: set(table.get(unit, {unit: 1.0})) for unit in parts}  # districts keep their codes
+    result = {}
+    for code, covered in members.items():
+        inside = set(covered)
+        whole = sorted(u for u, targets in ahead.items() if targets <= inside)
+        partly = sorted(u for u, targets in ahead.items() if targets & inside and not targets <= inside)
+        result[code] = (whole, partly[0] if partly else "")
+    return result
+
+
+def _break_row(indicator, year: int, code: str, unit: str) -> tuple[object, ...]:
+    return (indicator.id, code, year, None, None, None, SERIES_BREAK,
+            f"series break: {unit} ({year}) lies partly inside {code} and partly outside it", 0, 0, 0, "")
 
 
 def _hint(county: bool) -> str:
@@ -153,10 +176,10 @@ def _hint(county: bool) -> str:
         else ""
 
 
-def _county_members(year: int) -> dict[str, list[str]]:
+def _county_members(year: int) -> dict[str, tuple[list[str], str]]:
     """EAFK and EAFKUO of ``year``'s own structure (as ``aggregate_members``, without the grouping)."""
     counties = county_unit_codes(year)
-    return {"EAFK": counties, "EAFKUO": [c for c in counties if c != "0300"]}
+    return {"EAFK": (counties, ""), "EAFKUO": ([c for c in counties if c != "0300"], "")}
 
 
 def _row(indicator, year: int, code: str, covered: list[str], numerators: dict[str, Input],
