@@ -60,8 +60,8 @@ def f11(district: str, fnr: str, months: str, bidrag: int) -> str:
     return "".join(line)
 
 
-def f0a(region: str, funksjon: str, art: str, belop: int) -> str:
-    line = f"0A{YEAR} {region}00" + " " * 18 + "1" + f"{funksjon:<4}" + art + f"{belop:>9}"
+def f0a(region: str, funksjon: str, art: str, belop: int, year: int = YEAR) -> str:
+    line = f"0A{year} {region}00" + " " * 18 + "1" + f"{funksjon:<4}" + art + f"{belop:>9}"
     assert len(line) == 48
     return line
 

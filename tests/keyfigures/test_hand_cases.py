@@ -131,6 +131,24 @@ def test_across_the_reform_a_merger_sums_inputs_and_a_split_is_a_break(session: 
     assert halden_2023["value"] == half_up(population(2023, "3001", 80, 105), population(2023, "3001"), 100, 1)
 
 
+def test_across_the_reform_an_aggregate_sums_that_year_s_own_units(session: Session) -> None:
+    # EAK and EKA15 in 2023 hold 1507 Ålesund whole (its 2024 parts 1508 + 1580 are both inside them): the
+    # sums over the 356 municipalities of 2023, 1 January 2023 (SSB 07459 in the reference data).
+    rows = {r["region"]: r for r in series(session, "andel_80_aar_og_over", ["EAK", "EKA15", "EKG01", "EKG11"],
+                                           years=[2023], structure_year=2025).to_dicts()}
+    for code, units in (("EAK", 356), ("EKA15", 26)):
+        num, den = population(2023, code, 80, 105), population(2023, code)
+        assert (rows[code]["numerator"], rows[code]["denominator"]) == (num, den)
+        assert rows[code]["value"] == half_up(num, den, 100, 1)
+        assert rows[code]["units_covered"] == rows[code]["units_total"] == units
+    # 1508 Ålesund and 1580 Haram are in different KOSTRA groups of 2025: 1507 cannot be put in either.
+    from kostra.reference.grouping import kostra_grouping
+    grouping = kostra_grouping(session, 2025)
+    assert {grouping.group_of("1508"), grouping.group_of("1580")} == {"EKG11", "EKG01"}
+    for group in ("EKG01", "EKG11"):
+        assert rows[group]["symbol"] == "|" and "1507 (2023)" in str(rows[group]["reason"])
+
+
 def test_explain_lists_every_input_with_status_and_version(stored: Session) -> None:
     submit(stored, "5", "976990803", {"enerom": 0, "rom_i_alt": 0}, year=2024)  # another year: not read
     why = explain(stored, YEAR, "andel_enerom", "EKA34")

@@ -126,7 +126,8 @@ def explain_figure(ctx: click.Context, year: int, figure: str, region: str, popu
 @keyfigures.command("series")
 @click.option("--figure", required=True, metavar="ID", help="The key figure, e.g. andel_80_aar_og_over.")
 @click.option("--region", "regions", multiple=True, required=True, metavar="CODE",
-              help="Municipality, district or aggregate of the target structure (repeatable).")
+              help="Municipality, district or aggregate of the target structure (repeatable); for a "
+                   "county-municipality figure a county municipality (ff00) or EAFK, EAFKUO.")
 @click.option("--from", "first", type=int, default=2020, show_default=True, help="First year.")
 @click.option("--to", "last", type=int, default=2025, show_default=True,
               help="Last year; its region structure is the one shown.")
@@ -136,7 +137,8 @@ def explain_figure(ctx: click.Context, year: int, figure: str, region: str, popu
 def series_of_figure(ctx: click.Context, figure: str, regions: tuple[str, ...], first: int, last: int,
                      population_stand_in: bool, output_format: str) -> None:
     """A key figure over years in the region structure of the last year: mergers sum their inputs before
-    the ratio is taken; a unit made by a split shows '|' (series break) before it existed.
+    the ratio is taken; a unit made by a split shows '|' (series break) before it existed. County figures
+    go through the 2024 county changes (3100 Østfold is '|' before 2024; EAFK sums each year's counties).
 
     Example: kostra keyfigures series --figure andel_80_aar_og_over --region 1508 --region 3101 --to 2024
     """

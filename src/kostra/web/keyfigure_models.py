@@ -34,8 +34,9 @@ __all__ = [
 # "-" nil (nothing to report), "|" a break in the series (a unit made by a split, before it existed);
 # "" when there is a value.
 Symbol = Literal["", "..", ".", "-", "|"]
-# What a comparison series is to the municipality shown.
-SeriesRole = Literal["unit", "group", "county", "country", "country_without_oslo"]
+# What a comparison series is to the municipality (or county municipality) shown.
+SeriesRole = Literal["unit", "group", "county", "country", "country_without_oslo", "all_counties",
+                     "all_counties_without_oslo"]
 
 
 class PopulationStandIn(BaseModel):
@@ -55,6 +56,7 @@ class FigureRef(BaseModel):
     unit: str = ""  # e.g. "prosent", "per 1 000 innbyggere", "kr"
     decimals: int = 1
     family: str = ""
+    units: str = "municipality"  # or "county_municipality": computed for county municipalities (ff00)
 
 
 class InputEdit(BaseModel):
@@ -156,11 +158,13 @@ class FigureComparison(BaseModel):
 
 
 class ComparisonPage(BaseModel):
-    """``/office/{year}/keyfigures/{region}``: one municipality against its group, county, EAK and EAKUO."""
+    """``/office/{year}/keyfigures/{region}``: one municipality against its group, county, EAK and EAKUO,
+    or one county municipality (``units="county_municipality"``) against EAFK and EAFKUO."""
 
     year: int
     region: str
     region_name: str
+    units: str = "municipality"
     years: list[int]
     family: str = ""
     families: list[str] = []

@@ -85,7 +85,7 @@ def require_figure_access(principal: Principal, region: str) -> None:
 def figure_ref(indicator: Indicator) -> FigureRef:
     """A figure definition of the engine (``kostra.keyfigures.models.Indicator``) as the pages name it."""
     return FigureRef(id=indicator.id, title_nb=indicator.title_nb, title_en=indicator.title_en, unit=indicator.unit,
-                     decimals=indicator.decimals, family=indicator.family)
+                     decimals=indicator.decimals, family=indicator.family, units=indicator.units)
 
 
 def _indicators(year: int) -> dict[str, Indicator]:
@@ -266,14 +266,19 @@ def lineage_page(session: Session, principal: Principal, year: int, figure: str,
 
 
 def comparison_regions(session: Session, year: int, region: str) -> list[tuple[str, str]]:
-    """(role, code) of the municipality, its KOSTRA group, its county's municipalities (EKA##), EAK and EAKUO.
+    """(role, code) of the municipality, its KOSTRA group, its county's municipalities (EKA##), EAK and EAKUO;
+    of a county municipality (``ff00``): it, EAFK and EAFKUO.
 
-    Oslo is compared with EAK only: EAKUO is the country without it.
+    Oslo is compared with EAK (0300 with EAFK) only: EAKUO (EAFKUO) is the country without it.
     """
     info = region_info(year, region)  # raises UnknownRegion, UnknownYear
+    if info.level == "fylkeskommune":
+        return [("unit", region), ("all_counties", "EAFK")] + (
+            [("all_counties_without_oslo", "EAFKUO")] if region != "0300" else [])
     if info.level != "kommune":
         raise UsageError(f"{region} is not a municipality of {year}; the comparison pages compare a municipality "
-                         "(e.g. 3401) with its group, county and country")
+                         "(e.g. 3401) with its group, county and country, or a county municipality (e.g. 4600) "
+                         "with all county municipalities")
     chosen = [("unit", region)]
     group = kostra_grouping(session, year).group_of(region)
     if group:
@@ -323,9 +328,10 @@ def _series_rows(session: Session, figure: str, regions: list[str], years: list[
     return {(row["figure"], row["region"], int(row["year"])): row for row in frame.iter_rows(named=True)}
 
 
-def chosen_figures(year: int, family: str) -> tuple[str, list[str], dict[str, FigureRef]]:
-    """(family shown, every family in order, the family's figures); the first family when none is asked."""
-    figures = _figures(year, "municipality")
+def chosen_figures(year: int, family: str, units: str = "municipality") -> tuple[str, list[str], dict[str, FigureRef]]:
+    """(family shown, every family in order, the family's figures) of the figures of ``units``
+    ("municipality" or "county_municipality"); the first family when none is asked."""
+    figures = _figures(year, units)
     families = list(dict.fromkeys(ref.family for ref in figures.values()))
     shown = family or (families[0] if families else "")
     if shown not in families:
@@ -336,10 +342,12 @@ def chosen_figures(year: int, family: str) -> tuple[str, list[str], dict[str, Fi
 def comparison_page(session: Session, year: int, region: str, family: str = "", *,
                     population_stand_in: bool = False) -> ComparisonPage:
     """The key figures of one family of ``region`` beside its group, county, EAK and EAKUO, over five years,
-    in ``year``'s region structure (across the 2024 reform: mergers summed first, splits marked ``|``).
-    ``population_stand_in`` as for :func:`lineage_page`."""
+    in ``year``'s region structure (across the 2024 reform: mergers summed first, splits marked ``|``);
+    of a county municipality, its county figures beside EAFK and EAFKUO (a county made by the 2024 split
+    is ``|`` before). ``population_stand_in`` as for :func:`lineage_page`."""
     chosen = comparison_regions(session, year, region)
-    shown, families, figures = chosen_figures(year, family)
+    units = "county_municipality" if region_info(year, region).level == "fylkeskommune" else "municipality"
+    shown, families, figures = chosen_figures(year, family, units)
     years = _series_years(year)
     codes = [code for _, code in chosen]
     compared = []
@@ -352,7 +360,7 @@ def comparison_page(session: Session, year: int, region: str, family: str = "", 
     every = _indicators(year)  # the series are computed with the year's definitions in every year
     uses = [(y, every[key]) for y in years for key in figures if key in every]
     return ComparisonPage(year=year, region=region, region_name=_region_name(year, region), years=years,
-                          family=shown, families=families, figures=compared,
+                          units=units, family=shown, families=families, figures=compared,
                           population_stand_ins=stand_ins(uses, every, population_stand_in))
 
 
