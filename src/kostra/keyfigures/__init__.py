@@ -7,7 +7,7 @@ Public API (stable; docs/keyfigures.md):
     >>> result = compute(session, 2025, figures=["andel_enerom"], regions=["3401", "EKG11", "EAK"])
     >>> result.frame                                             # polars: RESULT_SCHEMA columns
     >>> why = explain(session, 2025, "andel_enerom", "3401")     # numerator, denominator, every input
-    >>> series(session, "andel_80_aar_og_over", "1508", years=range(2020, 2025))
+    >>> series(session, "andel_80_aar_og_over", ["1508"], years=range(2020, 2025))
     >>> compute_snapshot(session, home, 2025, "preliminary-2026-03-15")  # from a frozen snapshot
 
 Layer: above dataset, accounts, controls, followup, estimation; below disclosure, publish, web, demo, cli.
