@@ -50,8 +50,11 @@ def line_spec(labels: Sequence[str], series: Sequence[Series], texts: ChartTexts
     names = [s.name for s in series]
     colours = [COLOURS[i % len(COLOURS)] for i in range(len(names))]
     dashes = [_dash(DASHES[i % len(DASHES)]) for i in range(len(names))]
-    number = f",.{decimals}f"
-    legend = {"title": texts.region, "orient": "bottom", "direction": "vertical"}
+    number = f",.{decimals}f"  # as the table: 92,4 and 80 000,0
+    axis_number = f",.{decimals}~f"  # the axis without trailing zeros: 80 000, 92,5
+    # The legend draws each line's stroke, so its dash pattern tells the regions apart without colour.
+    legend = {"title": texts.region, "orient": "bottom", "direction": "vertical", "symbolType": "stroke",
+              "symbolStrokeWidth": 2}
     region = {"field": "region", "type": "nominal", "title": texts.region, "sort": names, "legend": legend}
     return {
         "$schema": SCHEMA,
@@ -64,7 +67,7 @@ def line_spec(labels: Sequence[str], series: Sequence[Series], texts: ChartTexts
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": texts.year, "sort": list(labels),
                   "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": texts.value, "axis": {"format": number}},
+            "y": {"field": "value", "type": "quantitative", "title": texts.value, "axis": {"format": axis_number}},
             "color": {**region, "scale": {"domain": names, "range": colours}},
             "strokeDash": {**region, "scale": {"domain": names, "range": dashes}},
             "tooltip": [
