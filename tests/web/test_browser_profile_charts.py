@@ -3,7 +3,8 @@
 With JavaScript, Vega (through its expression interpreter, no ``eval``) draws each chart as SVG into its
 container, one line per region, with Norwegian numbers on the axis, and the server's SVG is hidden; no
 console error and no CSP violation. Without JavaScript the server's SVG charts remain, with their names.
-Expected values: the hand-written table KS001 (``tests/web/statbank_tables.py``).
+Expected values: the hand-written table KS001 (``tests/web/statbank_tables.py``); then the same over the
+small demo year's real release (as ``kostra demo`` builds it), every key figure of Kongsvinger's profile.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 from tests.web.browser import TIMEOUT_MS, BrowserErrors, new_page
 from tests.web.live_server import live_server
 from tests.web.statbank_tables import statbank_source
+
+from kostra.demo.builder import DemoOptions, build_demo
+from kostra.settings import Settings
+from kostra.store import create_engine_for
+from kostra.web.statbank_releases import ReleaseSource
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +39,27 @@ NAME = "Andel barn 1–5 år med barnehageplass, over år. Linjediagram. Tallene
 
 def _publish(app: FastAPI) -> None:
     app.state.statbank = statbank_source()
+
+
+DEMO = DemoOptions(year=2025, seed=2025, limit_units=4, always_units=("0301", "3401", "030102"), release=True)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app serving the demo's published release (built in its own home and database)."""
+    home = tmp_path_factory.mktemp("profile-charts-demo")
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'kostra.sqlite3'}")
+    build_demo(settings, DEMO)
+    engine = create_engine_for(settings.effective_database_url)
+
+    def publish(app: FastAPI) -> None:
+        app.state.statbank = ReleaseSource(lambda: Session(engine), home)
+
+    try:
+        with live_server(tmp_path_factory.mktemp("profile-charts-demo-server"), prepare=publish) as url:
+            yield url
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +126,23 @@ def test_without_javascript_the_server_svg_remains(browser: Any, base_url: str) 
     expect(page.locator(".chart-vega").first).to_be_hidden()
     expect(page.locator(".chart-vega svg")).to_have_count(0)
     context.close()
+
+
+def test_the_demo_release_profile(browser: Any, demo_url: str, errors: BrowserErrors) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(browser, demo_url, errors)
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto("/profile/2025/3401")
+    expect(page.locator("h1")).to_contain_text("Kongsvinger (3401), 2025")
+    figures = page.locator("section.figure").count()
+    assert figures >= 2  # the demo publishes several key figures for Kongsvinger
+    expect(page.locator(".chart-vega[data-rendered=true]")).to_have_count(figures)
+    expect(page.locator(".chart-fallback:visible")).to_have_count(0)
+    for index in range(figures):  # a point for every number in the table, none for a symbol (.. . : -)
+        section = page.locator("section.figure").nth(index)
+        cells = section.locator("table.data tbody td").all_text_contents()
+        numbers = sum(1 for cell in cells if cell not in ("..", ".", ":", "-"))
+        expect(section.locator(".chart-vega g.mark-symbol.role-mark path")).to_have_count(numbers)
+    assert page.evaluate("window.__cspViolations") == []
+    assert errors.seen == []
