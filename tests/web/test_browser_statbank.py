@@ -2,7 +2,7 @@
 
 A visitor, not logged in, opens table KS001, chooses two regions, one key figure and two years with the
 keyboard, shows the table, sees the suppressed cell as ``:``, and downloads the CSV; then opens
-Kongsvinger's profile and finds its charts with their text alternatives. Any console error (a CSP
+Kongsvinger's profile and finds its (Vega-Lite) charts with their text alternatives. Any console error (a CSP
 refusal included) fails the test.
 """
 
@@ -67,7 +67,8 @@ def test_municipality_profile(browser: Any, base_url: str, errors: BrowserErrors
     page.goto("/profile/2025/3401")
     expect(page.locator("h1")).to_contain_text("Kongsvinger (3401), 2025")
     expect(page.locator("#release")).to_contain_text("Foreløpige tall")
-    charts = page.get_by_role("img")
+    # Vega-Lite draws the charts (test_browser_profile_charts.py; without JavaScript: the server's SVG).
+    charts = page.locator(".chart-vega[data-rendered=true]")
     expect(charts).to_have_count(2)
     expect(charts.first).to_have_accessible_name("Andel barn 1–5 år med barnehageplass, over år. "
                                                  "Linjediagram. Tallene står i tabellen under.")

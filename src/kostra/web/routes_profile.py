@@ -6,6 +6,7 @@ country), over the years the release holds, each as a line chart and as a table 
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 from kostra.errors import KostraError, NotFound
 from kostra.reference.regions import aggregates_of, region
 from kostra.web.charts_lines import Series, line_chart
+from kostra.web.charts_vegalite import ChartTexts, line_spec, spec_json
 from kostra.web.formatting import format_number
 from kostra.web.i18n import translate
 from kostra.web.i18n_types import Lang
@@ -38,6 +40,12 @@ class Figure(BaseModel):
     years: list[str]
     rows: list[FigureRow]
     chart: str  # inline SVG made by charts_lines (escaped there)
+    spec: dict[str, Any]  # the same chart as a Vega-Lite specification (charts_vegalite)
+
+    @property
+    def spec_json(self) -> str:
+        """The specification for the page's ``<script type="application/json">`` data block."""
+        return str(spec_json(self.spec))
 
 
 class Profile(BaseModel):
@@ -86,8 +94,12 @@ def _figure(table: StatTable, axes: tuple[Dimension, Dimension, list[Dimension]]
         series.append(Series(names[code], tuple(c.value for c in cells)))
     title = f"{label}, {translate('profile.over_years', lang)}. {translate('profile.chart_alt', lang)}"
     chart = line_chart(years, series, title=title, decimals=table.decimals)
-    return Figure(table=table.id, label=label, unit=table.unit.get(lang, ""), years=years, rows=rows,
-                  chart=str(chart))
+    unit = table.unit.get(lang, "")
+    texts = ChartTexts(title=label, description=title, year=translate("profile.year", lang),
+                       region=translate("profile.region", lang), value=unit or label)
+    spec = line_spec(years, series, texts, decimals=table.decimals)
+    return Figure(table=table.id, label=label, unit=unit, years=years, rows=rows, chart=str(chart),
+                  spec=spec)
 
 
 def _figures(table: StatTable, codes: list[tuple[str, ...]], year: int, lang: Lang) -> list[Figure]:
