@@ -20,19 +20,22 @@ ACCOUNTS = pl.DataFrame(
     schema=["unit", "kontoklasse", "funksjon", "art", "belop"], orient="row")
 
 
-@pytest.mark.parametrize(("function", "art", "kontoklasse", "expected"), [
-    ("253", "AGD1", "drift", {"3401": 100 - 30 + 7, "3405": 0}),     # netto: expenses minus revenues
-    ("253", "AGD9", "drift", {"3401": 107, "3405": 0}),              # brutto: 010 only (600 is a revenue)
-    ("FGK11b", "AGD9", "drift", {"3401": 127, "3405": 0}),           # 253 + 261 (590 avskrivninger counts)
-    ("253", None, "drift", {"3401": 77, "3405": 0}),                 # every art: the plain sum as reported
-    (None, "600-699", "drift", {"3401": -30, "3405": 0}),            # a range: as reported
-    ("253", None, "investering", {"3401": 55, "3405": 9}),
+@pytest.mark.parametrize(("function", "art", "kontoklasse", "scope", "expected"), [
+    ("253", "AGD1", "drift", "kasse", {"3401": 100 - 30, "3405": 0}),   # netto: expenses minus revenues
+    ("253", "AGD9", "drift", "kasse", {"3401": 100, "3405": 0}),        # brutto: 010 only (600 is a revenue)
+    ("FGK11b", "AGD9", "drift", "kasse", {"3401": 120, "3405": 0}),     # 253 + 261 (590 avskrivninger counts)
+    ("253", None, "drift", "kasse", {"3401": 70, "3405": 0}),           # every art: the plain sum as reported
+    (None, "600-699", "drift", "kasse", {"3401": -30, "3405": 0}),      # a range: as reported
+    ("253", None, "investering", "kasse", {"3401": 55, "3405": 9}),
+    # konsern: only the consolidated records (kontoklasse 3/4), never added to the kasse's (they include it)
+    ("253", "AGD1", "drift", "konsern", {"3401": 7}),
 ])
-def test_unit_sums(function: str | None, art: str | None, kontoklasse: str, expected: dict[str, int]) -> None:
-    got = unit_sums(ACCOUNTS, 2025, function=function, art=art, kontoklasse=kontoklasse)
+def test_unit_sums(function: str | None, art: str | None, kontoklasse: str, scope: str,
+                   expected: dict[str, int]) -> None:
+    got = unit_sums(ACCOUNTS, 2025, function=function, art=art, kontoklasse=kontoklasse, scope=scope)
     assert dict(zip(got["unit"], got["value"], strict=True)) == pytest.approx(expected)
 
 
 def test_years_without_definitions_use_the_nearest_earlier_year() -> None:
-    got = unit_sums(ACCOUNTS, 2026, function="253", art="AGD1")
-    assert got.filter(pl.col("unit") == "3401")["value"].item() == 77
+    got = unit_sums(ACCOUNTS, 2026, function="253", art="AGD1")  # kasse by default
+    assert got.filter(pl.col("unit") == "3401")["value"].item() == 70

@@ -69,12 +69,12 @@ def _with(hierarchy: Hierarchy, rows: list[HierarchyRow]) -> Hierarchy:
 
 
 def unit_sums(accounts: pl.DataFrame, year: int, *, function: str | None, art: str | None,
-              kontoklasse: str = "drift", scope: str | None = None) -> pl.DataFrame:
+              kontoklasse: str = "drift", scope: str = "kasse") -> pl.DataFrame:
     """``unit``, ``value`` for every unit in ``accounts`` (columns unit, kontoklasse as in the files,
-    funksjon, art, belop as reported) with records of ``scope`` (any, when None); a unit without rows for
-    the selection has 0."""
-    if scope is not None:
-        accounts = accounts.filter(pl.col("kontoklasse").is_in(sorted(SCOPES[scope])))
+    funksjon, art, belop as reported) from the records of ``scope``: kasse (0A/0C) or konsern (0M/0P), never
+    both (the consolidated accounts include the kasse's, so adding them would count it twice); a unit without
+    rows for the selection has 0."""
+    accounts = accounts.filter(pl.col("kontoklasse").is_in(sorted(SCOPES[scope])))
     data = accounts.select(
         pl.col("unit").alias("region"),
         pl.col("kontoklasse").replace_strict(_FILE_KONTOKLASSE, default=None).alias("kontoklasse"),

@@ -154,7 +154,7 @@ def _accounts_values(source: AccountsSource, accounts: pl.DataFrame | None, year
     if accounts is None:
         return None
     return unit_sums(accounts, year, function=source.accounts.function, art=source.accounts.art,
-                     kontoklasse=source.accounts.kontoklasse)
+                     kontoklasse=source.accounts.kontoklasse, scope=source.accounts.scope)
 
 
 def _population_values(source: PopulationSource, population: pl.DataFrame | None) -> pl.DataFrame | None:

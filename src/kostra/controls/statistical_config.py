@@ -54,6 +54,8 @@ class _Accounts(_Strict):
     function: str | None = None
     art: str | None = None
     kontoklasse: str = "drift"
+    # kasse (0A/0C) or konsern (0M/0P): never both, since the consolidated accounts include the kasse's
+    scope: Literal["kasse", "konsern"] = "kasse"
 
 
 class AccountsSource(_Strict):
