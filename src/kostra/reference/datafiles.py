@@ -55,8 +55,11 @@ def region_rows() -> tuple[RegionInfo, ...]:
 
 @lru_cache(maxsize=1)
 def membership_rows() -> tuple[tuple[int, str, str], ...]:
-    """(year, region, aggregate) pairs from ``memberships.csv``."""
-    return tuple((int(r["year"]), r["region_code"], r["aggregate_code"]) for r in _read_csv("memberships.csv"))
+    """(year, region, aggregate) pairs from ``memberships.csv`` (read by Polars: 12 744 rows, every command)."""
+    frame = pl.read_csv(DATA / "memberships.csv",
+                        schema={"year": pl.Int64, "region_code": pl.String, "aggregate_code": pl.String})
+    return tuple(zip(frame["year"].to_list(), frame["region_code"].to_list(), frame["aggregate_code"].to_list(),
+                     strict=True))
 
 
 @lru_cache(maxsize=1)
