@@ -62,7 +62,8 @@ def freeze(session: Session, home: Path, year: int, label: str, *, by: str, as_o
     target = home / relative
     if target.exists():
         raise UsageError(f"{target} exists already; a snapshot file is never overwritten: choose another label")
-    frame = year_values(session, year, as_of=as_of, approved_only=approved_only)
+    # Through the per-unit cache (a full build where it cannot serve: as_of, approved_only): equal by design.
+    frame = year_values(session, year, as_of=as_of, approved_only=approved_only, cache_dir=home / "cache")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.partial")
     frame.write_parquet(partial, statistics=True)
