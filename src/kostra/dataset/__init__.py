@@ -15,6 +15,7 @@ from kostra.dataset.previous import previous_year_values
 from kostra.dataset.records import (
     FormRecord,
     approved_submission_ids,
+    cutoff_of,
     end_of_day,
     latest_submissions,
     submitted_forms,
@@ -38,6 +39,7 @@ __all__ = [
     "ValueStatus",
     "approved_submission_ids",
     "check_selection",
+    "cutoff_of",
     "edit_key",
     "end_of_day",
     "freeze",

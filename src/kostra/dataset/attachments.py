@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ class SubmittedAttachment:
 
 
 def submitted_attachments(session: Session, year: int, *, forms: Iterable[str] | None = None,
-                          units: Iterable[str] | None = None, as_of: date | None = None,
+                          units: Iterable[str] | None = None, as_of: date | datetime | None = None,
                           approved_only: bool = False) -> list[SubmittedAttachment]:
     """The attachment of each (form, unit)'s latest submission that has one, ordered by form and unit.
 

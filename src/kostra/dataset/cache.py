@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from kostra.catalog.forms import DEFINITIONS_ROOT
 from kostra.store.models import Draft, Edit, Submission, Unit
 
-__all__ = ["base_key", "cached", "cached_by_unit", "unit_stamps"]
+__all__ = ["base_key", "cached", "cached_by_unit", "cached_unless_none", "unit_stamps"]
 
 # Bump when the shape or meaning of a cached frame changes.
 _BUILDER_VERSION = 4  # 2: estimate columns; 3: per-unit stamps, approvals laid on; 4: one file for both shapes
@@ -80,6 +80,14 @@ def _digest(parts: Any, size: int = 16) -> str:
 
 def cached(folder: Path | None, name: str, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
     """The frame stored as ``folder/name-key.parquet``, or ``build()`` stored there; no cache without a folder."""
+    frame = cached_unless_none(folder, name, key, build)
+    assert frame is not None
+    return frame
+
+
+def cached_unless_none(folder: Path | None, name: str, key: str,
+                       build: Callable[[], pl.DataFrame | None]) -> pl.DataFrame | None:
+    """As :func:`cached`, for a ``build`` that may give None (nothing to keep, e.g. an error to report)."""
     if folder is None:
         return build()
     path = folder / f"{name}-{key}.parquet"
@@ -89,6 +97,8 @@ def cached(folder: Path | None, name: str, key: str, build: Callable[[], pl.Data
         except (OSError, pl.exceptions.ComputeError):  # a broken file (a crash while writing): rebuild it
             path.unlink(missing_ok=True)
     frame = build()
+    if frame is None:
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{name}-*.parquet"):  # one file per name: older keys are never read again
         old.unlink(missing_ok=True)

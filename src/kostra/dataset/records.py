@@ -29,8 +29,8 @@ from kostra.dataset.edits import ResolvedEdits, resolve_edits
 from kostra.dataset.status import EditState
 from kostra.store.models import Approval, Edit, Submission
 
-__all__ = ["FormRecord", "approved_submission_ids", "end_of_day", "latest_submissions", "submitted_forms",
-           "typed_values"]
+__all__ = ["FormRecord", "approved_submission_ids", "cutoff_of", "end_of_day", "latest_submissions",
+           "submitted_forms", "typed_values"]
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -63,6 +63,13 @@ class FormRecord:
 def end_of_day(day: date) -> datetime:
     """The last instant of ``day`` in Oslo time (what "as of 19 April" means), as an aware datetime."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=OSLO) - timedelta(microseconds=1)
+
+
+def cutoff_of(as_of: date | datetime | None) -> datetime | None:
+    """The instant ``as_of`` stands for: a day means its end (Oslo time), a datetime itself (naive = UTC)."""
+    if as_of is None:
+        return None
+    return _aware(as_of) if isinstance(as_of, datetime) else end_of_day(as_of)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -100,18 +107,18 @@ def typed_values(form: Form, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def latest_submissions(session: Session, year: int, *, forms: Iterable[str] | None = None,
-                       units: Iterable[str] | None = None, as_of: date | None = None,
+                       units: Iterable[str] | None = None, as_of: date | datetime | None = None,
                        approved_only: bool = False) -> list[Submission]:
-    """The newest version of every (form, unit) submitted in ``year`` by the end of ``as_of`` (nil returns
-    included), ordered by form and unit; with ``approved_only`` only versions whose newest approval decision
-    (by then) approves them."""
+    """The newest version of every (form, unit) submitted in ``year`` by the end of ``as_of`` (a day; or an
+    instant, e.g. the moment a snapshot was frozen), nil returns included, ordered by form and unit; with
+    ``approved_only`` only versions whose newest approval decision (by then) approves them."""
     query = select(Submission).where(Submission.year == year).order_by(Submission.version)
     form_ids, unit_codes = _listed(forms), _listed(units)
     if form_ids is not None:
         query = query.where(Submission.form_id.in_(form_ids))
     if unit_codes is not None:
         query = query.where(Submission.unit_code.in_(unit_codes))
-    cutoff = end_of_day(as_of) if as_of is not None else None
+    cutoff = cutoff_of(as_of)
     latest: dict[tuple[str, str], Submission] = {}
     for submission in session.scalars(query):
         if cutoff is None or _aware(submission.created_at) <= cutoff:

@@ -11,26 +11,20 @@ computes. Any change gives another key, so a cached result is never stale; delet
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kostra.dataset import SubmittedAttachment
+from kostra.dataset import SubmittedAttachment, submitted_attachments
 from kostra.errors import KostraError
 from kostra.keyfigures.cache import CODE, cached_frame, code_stamp, key_of
 from kostra.keyfigures.definitions import DEFINITIONS
-from kostra.keyfigures.submitted import counted_attachments
-from kostra.store.models import Attachment
 
-__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "read_accounts",
-           "summed_accounts"]
+__all__ = ["KASSE", "KONSERN", "AccountsValues", "accounts_attachments", "accounts_values", "summed_accounts"]
 
 KASSE, KONSERN = ("0A", "0C"), ("0M", "0P")  # as kostra.accounts.submitted (not imported: it loads the engine)
 _VERSION = 1  # bump when the cached frame's shape or meaning changes
@@ -49,36 +43,9 @@ class AccountsValues:
 def accounts_attachments(session: Session, year: int, units: Iterable[str] | None, *, as_of: datetime | None = None,
                          approved_only: bool = False) -> list[SubmittedAttachment]:
     """The submitted 0A/0C/0M/0P attachments that count (of ``units`` when given)."""
-    return counted_attachments(session, year, forms=[*KASSE, *KONSERN],
-                               units=sorted(units) if units is not None else None, as_of=as_of,
-                               approved_only=approved_only)
-
-
-def read_accounts(session: Session, year: int, found: list[SubmittedAttachment]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The records of the attachments ``found`` as engine rows: (kasse, konsern), ``RECORD_SCHEMA`` columns of
-    :mod:`kostra.accounts.submitted` (revenue arts negated, traceable to attachment and line).
-
-    Every file is split into lines on its own (its encoding and line numbers), then all lines of a form not
-    read before in this process are cut and turned into engine rows in one pass (hundreds of small frames cost
-    more than one large one); each file's rows are kept in memory by attachment and SHA-256 for the next
-    call (a web process computes figures for one unit, its group and the country in turn)."""
-    from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS, RECORD_SCHEMA
-
-    known = _remembered(found, year)
-    new = [a for a in found if _memory_key(a, year) not in known]
-    contents = dict(session.execute(select(Attachment.id, Attachment.content).where(
-        Attachment.id.in_([a.attachment_id for a in new]))).all()) if new else {}
-    for form_id, kontoklasse in {**KASSE_FORMS, **KONSERN_FORMS}.items():
-        items = [a for a in new if a.form_id == form_id]
-        if items:
-            known.update(_remember(items, _engine_rows(items, contents, year, kontoklasse)
-                                   .select(list(RECORD_SCHEMA)), year))
-    empty = pl.DataFrame(schema=RECORD_SCHEMA)
-    kinds = []
-    for forms in (KASSE_FORMS, KONSERN_FORMS):
-        parts = [known[_memory_key(a, year)] for a in found if a.form_id in forms]
-        kinds.append(pl.concat(parts) if parts else empty)
-    return kinds[0], kinds[1]
+    return submitted_attachments(session, year, forms=[*KASSE, *KONSERN],
+                                 units=sorted(units) if units is not None else None, as_of=as_of,
+                                 approved_only=approved_only)
 
 
 def summed_accounts(session: Session, year: int, found: list[SubmittedAttachment],
@@ -88,7 +55,8 @@ def summed_accounts(session: Session, year: int, found: list[SubmittedAttachment
 
     The sums are what the engine's values are made of (it adds records up), read from the per-file sums the
     control run keeps (:func:`kostra.controls.snapshot.parsed_accounts`), so a file is parsed once for both and
-    a new process after a new file parses only that file. Lineage to the record lines is :func:`read_accounts`."""
+    a new process after a new file parses only that file. Lineage to the record lines is
+    :func:`kostra.accounts.submitted.read_submitted`."""
     from kostra.accounts.submitted import KASSE_FORMS, KONSERN_FORMS
     from kostra.controls.snapshot import parsed_accounts
 
@@ -108,52 +76,6 @@ def summed_accounts(session: Session, year: int, found: list[SubmittedAttachment
         ).filter(pl.col("kontoklasse").is_not_null()).with_columns(
             pl.int_range(pl.len()).cast(pl.String).alias("id")))
     return kinds[0], kinds[1]
-
-
-_memory_lock = threading.Lock()
-_memory: OrderedDict[tuple[int, str, str, str, int], pl.DataFrame] = OrderedDict()
-_MEMORY_SIZE = 1024  # about three years of every unit's accounts files
-
-
-def _memory_key(a: SubmittedAttachment, year: int) -> tuple[int, str, str, str, int]:
-    # Everything the rows are made of: the file's content (SHA-256), whose it is, its form, the layout's year,
-    # and the attachment id (in each row's id), so two databases in one process cannot mix their files.
-    return a.attachment_id, a.sha256, a.unit_code, a.form_id, year
-
-
-def _remembered(found: list[SubmittedAttachment], year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
-    with _memory_lock:
-        return {key: _memory[key] for a in found if (key := _memory_key(a, year)) in _memory}
-
-
-def _remember(items: list[SubmittedAttachment], rows: pl.DataFrame,
-              year: int) -> dict[tuple[int, str, str, str, int], pl.DataFrame]:
-    """Each file's rows (an empty frame for a file without records), stored in memory too."""
-    parts = {int(key[0]): part for key, part in rows.partition_by("attachment", as_dict=True).items()}
-    found = {_memory_key(a, year): parts.get(a.attachment_id, rows.clear()) for a in items}
-    with _memory_lock:
-        _memory.update(found)
-        while len(_memory) > _MEMORY_SIZE:
-            _memory.popitem(last=False)
-    return found
-
-
-def _engine_rows(items: list[SubmittedAttachment], contents: dict[int, bytes], year: int,
-                 kontoklasse: dict[str, str]) -> pl.DataFrame:
-    from kostra.accounts.submitted import to_engine_rows
-    from kostra.intake.fixedwidth import LINE_COLUMN, parse_records, read_lines
-    from kostra.intake.layouts import load_layout
-
-    parts = [read_lines(contents.get(a.attachment_id) or b"").frame.with_columns(
-        pl.lit(a.unit_code, dtype=pl.String).alias("region"), pl.lit(a.form_id, dtype=pl.String).alias("form"),
-        pl.lit(a.attachment_id, dtype=pl.Int64).alias("attachment")) for a in items]
-    lines = pl.concat(parts).with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
-    where = lines.select("_row", "region", "form", "attachment", pl.col(LINE_COLUMN).cast(pl.Int64).alias("_line"))
-    # The row number stands in for the line through to_engine_rows (which keeps only its own columns).
-    rows = to_engine_rows(parse_records(lines.with_columns(pl.col("_row").alias(LINE_COLUMN)),
-                                        load_layout(items[0].form_id, year)), kontoklasse)
-    return rows.join(where, left_on="line", right_on="_row", how="left", maintain_order="left").with_columns(
-        pl.col("_line").alias("line"), pl.format("{}:{}", pl.col("attachment"), pl.col("_line")).alias("id"))
 
 
 def _unit_codes(units: list[str]) -> dict[str, str]:

@@ -17,8 +17,8 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kostra.dataset import latest_submissions
 from kostra.keyfigures.cache import CODE, cached_frame, code_stamp, key_of
-from kostra.keyfigures.submitted import counted_submissions
 from kostra.store.models import Attachment, Submission
 
 __all__ = ["file_records"]
@@ -86,8 +86,8 @@ def file_records(session: Session, layout_year: int, files: set[str], file_field
         cuts = _slices(list(load_layout(name, layout_year).fields), names)
         state: dict[str, str] = {}
         found = []
-        for sub in counted_submissions(session, year, forms=[FILE_FORMS[name]], units=units, as_of=as_of,
-                                       approved_only=approved_only):
+        for sub in latest_submissions(session, year, forms=[FILE_FORMS[name]], units=units, as_of=as_of,
+                                      approved_only=approved_only):
             state[sub.unit_code] = "nil" if sub.state == "nil" else "value"
             if sub.attachment_id is not None and sub.state != "nil":
                 found.append(sub)
