@@ -8,6 +8,16 @@ children in kindergarten is suppressed (``:``), Lillehammer's 2022 figures are m
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from tests.factories import TEST_BASE_URL
+
+from kostra.settings import Settings
+from kostra.store import upgrade
+from kostra.web.app import create_app
 from kostra.web.statbank_source import Cell, Dimension, MemorySource, ReleaseInfo, StatTable, Value
 
 RELEASE = ReleaseInfo(release_id="2025-preliminary-1", year=2025, kind="preliminary",
@@ -52,3 +62,14 @@ def key_figure_table() -> StatTable:
 
 def statbank_source() -> MemorySource:
     return MemorySource([key_figure_table()])
+
+
+@contextmanager
+def statbank_client(home: Path) -> Iterator[TestClient]:
+    """The app on a new SQLite database under ``home``, serving this module's table as its statbank."""
+    url = f"sqlite:///{home / 'k.sqlite3'}"
+    upgrade(url)
+    app = create_app(Settings(home=home, database_url=url, base_url=TEST_BASE_URL))
+    app.state.statbank = statbank_source()
+    with TestClient(app) as test_client:
+        yield test_client

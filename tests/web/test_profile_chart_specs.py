@@ -9,17 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.factories import TEST_BASE_URL
-from tests.web.statbank_tables import statbank_source
+from tests.web.statbank_tables import statbank_client
 
-from kostra.settings import Settings
-from kostra.store import upgrade
-from kostra.web.app import create_app
 from kostra.web.charts_lines import Series
 from kostra.web.charts_vegalite import ChartTexts, line_spec, spec_json
 
@@ -28,12 +23,7 @@ NBSP = "\u00a0"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    home: Path = tmp_path_factory.mktemp("profile-specs")
-    url = f"sqlite:///{home / 'k.sqlite3'}"
-    upgrade(url)
-    app = create_app(Settings(home=home, database_url=url, base_url=TEST_BASE_URL))
-    app.state.statbank = statbank_source()
-    with TestClient(app) as test_client:
+    with statbank_client(tmp_path_factory.mktemp("profile-specs")) as test_client:
         yield test_client
 
 

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.factories import TEST_BASE_URL
-from tests.web.statbank_tables import statbank_source
-
-from kostra.settings import Settings
-from kostra.store import upgrade
-from kostra.web.app import create_app
+from tests.web.statbank_tables import statbank_client
 
 NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    home: Path = tmp_path_factory.mktemp("statbank-pages")
-    url = f"sqlite:///{home / 'k.sqlite3'}"
-    upgrade(url)
-    app = create_app(Settings(home=home, database_url=url, base_url=TEST_BASE_URL))
-    app.state.statbank = statbank_source()
-    with TestClient(app) as test_client:
+    with statbank_client(tmp_path_factory.mktemp("statbank-pages")) as test_client:
         yield test_client
 
 
